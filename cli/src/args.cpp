@@ -1,0 +1,75 @@
+#include "args.hpp"
+
+namespace ykm::cli {
+
+std::optional<std::string> Args::take(const std::string& name) {
+    std::optional<std::string> value;
+    for (std::size_t i = 0; i < m_args.size();) {
+        if (m_args[i] == name) {
+            if (i + 1 >= m_args.size()) {
+                throw UsageError(m_command + ": " + name + " needs a value");
+            }
+            value = m_args[i + 1];
+            m_args.erase(m_args.begin() + static_cast<std::ptrdiff_t>(i),
+                         m_args.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+        } else if (m_args[i].starts_with(name + "=")) {
+            value = m_args[i].substr(name.size() + 1);
+            m_args.erase(m_args.begin() + static_cast<std::ptrdiff_t>(i));
+        } else {
+            ++i;
+        }
+    }
+    return value;
+}
+
+std::vector<std::string> Args::take_all(const std::string& name) {
+    std::vector<std::string> values;
+    for (std::size_t i = 0; i < m_args.size();) {
+        if (m_args[i] == name) {
+            if (i + 1 >= m_args.size()) {
+                throw UsageError(m_command + ": " + name + " needs a value");
+            }
+            values.push_back(m_args[i + 1]);
+            m_args.erase(m_args.begin() + static_cast<std::ptrdiff_t>(i),
+                         m_args.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+        } else if (m_args[i].starts_with(name + "=")) {
+            values.push_back(m_args[i].substr(name.size() + 1));
+            m_args.erase(m_args.begin() + static_cast<std::ptrdiff_t>(i));
+        } else {
+            ++i;
+        }
+    }
+    return values;
+}
+
+bool Args::flag(const std::string& name) {
+    bool found = false;
+    std::erase_if(m_args, [&](const std::string& a) {
+        if (a == name) {
+            found = true;
+            return true;
+        }
+        return false;
+    });
+    return found;
+}
+
+std::vector<std::string> Args::positional() {
+    for (const std::string& a : m_args) {
+        if (a.size() > 1 && a[0] == '-' && a != "-") {
+            throw UsageError(m_command + ": unknown option " + a);
+        }
+    }
+    return m_args;
+}
+
+std::vector<std::string> Args::positional(std::size_t min, std::size_t max,
+                                          const std::string& usage) {
+    auto args = positional();
+    if (args.size() < min || args.size() > max) {
+        throw UsageError(m_command + ": expected " + usage);
+    }
+    return args;
+}
+
+} // namespace ykm::cli

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "ykm/gis/error.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ykm::cli {
+
+/// The arguments of one subcommand: options are taken by name, the rest stay positional.
+class Args {
+public:
+    Args(std::string command, std::vector<std::string> args)
+        : m_command(std::move(command)), m_args(std::move(args)) {}
+
+    /// Takes `--name VALUE` or `--name=VALUE`; the last one wins. Throws ykm::Error when the
+    /// value is missing.
+    std::optional<std::string> take(const std::string& name);
+    /// Takes every `--name VALUE`, in order.
+    std::vector<std::string> take_all(const std::string& name);
+    /// Takes a flag `--name`; true when present.
+    bool flag(const std::string& name);
+    /// The remaining arguments, after checking that none is an unknown option.
+    std::vector<std::string> positional();
+    /// The remaining arguments, requiring between `min` and `max` of them.
+    std::vector<std::string> positional(std::size_t min, std::size_t max, const std::string& usage);
+
+    [[nodiscard]] const std::string& command() const { return m_command; }
+
+private:
+    std::string m_command;
+    std::vector<std::string> m_args;
+};
+
+/// Thrown for a command line that does not parse: the CLI prints the usage too.
+class UsageError : public Error {
+public:
+    using Error::Error;
+};
+
+} // namespace ykm::cli

@@ -1,0 +1,99 @@
+#include "commands.hpp"
+
+#include "ykm/data/project.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+namespace ykm::cli {
+namespace {
+
+const char* priority_label(int p) {
+    switch (p) {
+    case 1:
+        return "class 1 (第1種)";
+    case 2:
+        return "class 2 (第2種)";
+    case 3:
+        return "class 3 (第3種)";
+    default:
+        return "no class";
+    }
+}
+
+nlohmann::json box_json(const gis::Box& b) {
+    if (b.is_empty()) {
+        return nullptr;
+    }
+    return nlohmann::json::array({b.min_x, b.min_y, b.max_x, b.max_y});
+}
+
+} // namespace
+
+int run_info(Args& args) {
+    const bool json = args.flag("--json");
+    const auto files = args.positional(1, 1, "PROJECT");
+    data::Project project = data::Project::open(files[0], data::OpenMode::read_only);
+    const data::ProjectInfo info = project.info();
+    double total_km = 0.0;
+    for (const auto& [p, km] : info.km_by_priority) {
+        total_km += km;
+    }
+    if (json) {
+        nlohmann::json out;
+        out["project"] = files[0];
+        out["schema_version"] = info.schema_version;
+        out["crs"] = {{"epsg", info.crs.code}, {"name", info.crs_name}};
+        out["extent"] = box_json(info.extent);
+        out["extent_lonlat"] = box_json(info.extent_lonlat);
+        out["segments"] = info.segment_count;
+        out["nodes"] = info.node_count;
+        out["km_total"] = total_km;
+        nlohmann::json km = nlohmann::json::object();
+        for (const auto& [p, value] : info.km_by_priority) {
+            km[p == 0 ? "none" : std::to_string(p)] = value;
+        }
+        out["km_by_priority"] = km;
+        nlohmann::json districts = nlohmann::json::array();
+        for (const auto& d : info.districts) {
+            districts.push_back(
+                {{"id", d.id}, {"name", d.name}, {"segments", d.segment_count}, {"km", d.km}});
+        }
+        out["districts"] = districts;
+        out["depots"] = info.depot_count;
+        out["dump_sites"] = info.dump_site_count;
+        out["metadata"] = info.metadata;
+        std::cout << out.dump(2) << '\n';
+        return 0;
+    }
+    std::printf("Project:   %s (schema %d)\n", files[0].c_str(), info.schema_version);
+    std::printf("CRS:       EPSG:%d %s\n", info.crs.code, info.crs_name.c_str());
+    if (!info.extent.is_empty()) {
+        std::printf("Extent:    %.1f, %.1f - %.1f, %.1f m\n", info.extent.min_x,
+                    info.extent.min_y, info.extent.max_x, info.extent.max_y);
+        std::printf("           %.6f, %.6f - %.6f, %.6f (lon/lat)\n", info.extent_lonlat.min_x,
+                    info.extent_lonlat.min_y, info.extent_lonlat.max_x,
+                    info.extent_lonlat.max_y);
+    }
+    std::printf("Segments:  %lld\nNodes:     %lld\n", static_cast<long long>(info.segment_count),
+                static_cast<long long>(info.node_count));
+    std::printf("Road km:   %.2f\n", total_km);
+    for (const auto& [p, km] : info.km_by_priority) {
+        std::printf("  %-16s %10.2f km\n", priority_label(p), km);
+    }
+    std::printf("Districts: %zu\n", info.districts.size());
+    for (const auto& d : info.districts) {
+        std::printf("  %3lld %-24s %6lld segments %9.2f km\n", static_cast<long long>(d.id),
+                    d.name.c_str(), static_cast<long long>(d.segment_count), d.km);
+    }
+    std::printf("Depots:    %lld\nDump sites: %lld\n", static_cast<long long>(info.depot_count),
+                static_cast<long long>(info.dump_site_count));
+    if (auto it = info.metadata.find("attribution"); it != info.metadata.end()) {
+        std::printf("Data:      %s\n", it->second.c_str());
+    }
+    return 0;
+}
+
+} // namespace ykm::cli

@@ -1,0 +1,11 @@
+#pragma once
+
+#include "args.hpp"
+
+namespace ykm::cli {
+
+// Each command parses its own arguments, does its work, and returns the exit code.
+// Bad input throws ykm::Error (exit 2); main() maps other exceptions to exit 1.
+int run_info(Args& args);
+
+} // namespace ykm::cli

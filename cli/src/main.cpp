@@ -1,0 +1,73 @@
+// ykm: the headless command line of Yukimichi. Parses the command, runs it, and maps
+// exceptions to exit codes: 2 for bad input (ykm::Error), 1 for internal failures.
+
+#include "commands.hpp"
+
+#include "ykm/gis/error.hpp"
+
+#include <cstdio>
+#include <exception>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#ifndef YKM_VERSION
+#define YKM_VERSION "0.0.0"
+#endif
+
+namespace {
+
+constexpr const char* usage = R"(usage: ykm COMMAND [ARGS]
+
+Commands:
+  import SOURCE... -o PROJECT   import a road network (OSM PBF/XML, Shapefile, GeoPackage,
+                                GeoJSON) into a new project
+  add-layer PROJECT LAYER SOURCE
+                                add districts, depots or dump_sites from any OGR source
+  info PROJECT [--json]         CRS, extent, counts, km by priority class, districts
+  export PROJECT LAYER OUTPUT [-f FORMAT]
+                                write a layer as GeoJSON, GeoPackage, Shapefile or CSV
+  demo-town -o PROJECT [--seed N] [--size small|medium|large]
+                                generate a snowy demo town
+  --version                     print the version
+
+Run 'ykm COMMAND --help' for a command's options.
+)";
+
+} // namespace
+
+int main(int argc, char** argv) {
+    using namespace ykm::cli;
+    const std::vector<std::string> all(argv + 1, argv + argc);
+    if (all.empty() || all[0] == "--help" || all[0] == "-h" || all[0] == "help") {
+        std::fputs(usage, all.empty() ? stderr : stdout);
+        return all.empty() ? 2 : 0;
+    }
+    if (all[0] == "--version") {
+        std::printf("ykm %s\n", YKM_VERSION);
+        return 0;
+    }
+    const std::map<std::string, std::function<int(Args&)>> commands{
+        {"info", run_info},
+    };
+    const auto command = commands.find(all[0]);
+    if (command == commands.end()) {
+        std::fprintf(stderr, "ykm: unknown command '%s'\n%s", all[0].c_str(), usage);
+        return 2;
+    }
+    Args args(all[0], std::vector<std::string>(all.begin() + 1, all.end()));
+    try {
+        return command->second(args);
+    } catch (const UsageError& e) {
+        std::fprintf(stderr, "ykm %s\n", e.what());
+        return 2;
+    } catch (const ykm::Error& e) {
+        std::fprintf(stderr, "ykm %s: %s\n", all[0].c_str(), e.what());
+        return 2;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "ykm %s: internal error: %s\n", all[0].c_str(), e.what());
+        return 1;
+    }
+}

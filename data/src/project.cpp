@@ -1,0 +1,449 @@
+#include "ykm/data/project.hpp"
+
+#include "wkb.hpp"
+#include "ykm/gis/error.hpp"
+
+#include <array>
+#include <fcntl.h>
+#include <random>
+#include <unistd.h>
+
+namespace ykm::data {
+namespace {
+
+constexpr std::array<const char*, 5> layer_names{"road_segments", "road_nodes", "districts",
+                                                 "depots", "dump_sites"};
+constexpr std::array<Layer, 5> layers{Layer::road_segments, Layer::road_nodes, Layer::districts,
+                                      Layer::depots, Layer::dump_sites};
+
+// migrations[v] upgrades a project from schema version v to v + 1. Version 0 is a file with
+// SpatiaLite metadata and ykm_meta (holding the CRS) but no layers.
+void migrate_0_to_1(Database& db, int srid) {
+    const std::string s = std::to_string(srid);
+    db.exec(R"sql(
+CREATE TABLE road_nodes (
+    id INTEGER PRIMARY KEY,
+    source_id TEXT
+);
+CREATE TABLE districts (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    code TEXT
+);
+CREATE TABLE road_segments (
+    id INTEGER PRIMARY KEY,
+    source_id TEXT,
+    name TEXT,
+    road_class TEXT,
+    priority INTEGER CHECK (priority IN (1, 2, 3)),
+    lanes INTEGER,
+    width_m REAL,
+    oneway INTEGER NOT NULL DEFAULT 0 CHECK (oneway IN (0, 1)),
+    sidewalk INTEGER CHECK (sidewalk IN (0, 1)),
+    length_m REAL NOT NULL,
+    district_id INTEGER REFERENCES districts (id) ON DELETE SET NULL,
+    from_node INTEGER NOT NULL REFERENCES road_nodes (id),
+    to_node INTEGER NOT NULL REFERENCES road_nodes (id)
+);
+CREATE INDEX road_segments_district ON road_segments (district_id);
+CREATE INDEX road_segments_from ON road_segments (from_node);
+CREATE INDEX road_segments_to ON road_segments (to_node);
+CREATE TABLE depots (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL
+);
+CREATE TABLE dump_sites (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    capacity_m3 REAL CHECK (capacity_m3 IS NULL OR capacity_m3 >= 0)
+);
+)sql");
+    const std::array<std::pair<const char*, const char*>, 5> geometry{{
+        {"road_nodes", "POINT"},
+        {"districts", "MULTIPOLYGON"},
+        {"road_segments", "LINESTRING"},
+        {"depots", "POINT"},
+        {"dump_sites", "POINT"},
+    }};
+    for (const auto& [table, type] : geometry) {
+        Statement add(db, "SELECT AddGeometryColumn(?, 'geom', ?, ?, 'XY', 1)");
+        add.bind(1, table).bind(2, srid).bind(3, type);
+        if (!add.step() || add.column_int(0) != 1) {
+            throw Error(db.path().string() + ": cannot add the geometry column of " + table +
+                        " in EPSG:" + s);
+        }
+        Statement index(db, "SELECT CreateSpatialIndex(?, 'geom')");
+        index.bind(1, table);
+        if (!index.step() || index.column_int(0) != 1) {
+            throw Error(db.path().string() + ": cannot index " + table);
+        }
+    }
+}
+
+using Migration = void (*)(Database&, int);
+constexpr std::array<Migration, current_schema_version> migrations{migrate_0_to_1};
+
+void run_migrations(Database& db, int from, int srid) {
+    for (int v = from; v < current_schema_version; ++v) {
+        migrations[static_cast<std::size_t>(v)](db, srid);
+    }
+    Statement set(db, "INSERT OR REPLACE INTO ykm_meta (key, value) VALUES ('schema_version', ?)");
+    set.bind(1, std::to_string(current_schema_version)).run();
+}
+
+std::optional<std::string> read_meta(Database& db, const std::string& key) {
+    Statement get(db, "SELECT value FROM ykm_meta WHERE key = ?");
+    get.bind(1, key);
+    if (!get.step()) {
+        return std::nullopt;
+    }
+    return get.column_text(0);
+}
+
+int parse_int(const std::filesystem::path& path, const std::string& key, const std::string& v) {
+    try {
+        std::size_t used = 0;
+        const int n = std::stoi(v, &used);
+        if (used == v.size()) {
+            return n;
+        }
+    } catch (const std::exception&) {
+    }
+    throw Error(path.string() + ": ykm_meta." + key + " is '" + v + "', not a number");
+}
+
+void fsync_directory(const std::filesystem::path& dir) {
+    const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+
+} // namespace
+
+std::string to_string(Layer layer) { return layer_names[static_cast<std::size_t>(layer)]; }
+
+Layer parse_layer(const std::string& name) {
+    for (std::size_t i = 0; i < layer_names.size(); ++i) {
+        if (name == layer_names[i]) {
+            return layers[i];
+        }
+    }
+    std::string known;
+    for (const char* n : layer_names) {
+        known += known.empty() ? n : std::string(", ") + n;
+    }
+    throw Error("unknown layer '" + name + "' (layers: " + known + ")");
+}
+
+std::span<const Layer> all_layers() { return layers; }
+
+Project::Project(Database db, gis::Epsg crs, int schema_version)
+    : m_db(std::move(db)), m_crs(crs), m_schema_version(schema_version) {}
+
+Project Project::create(const std::filesystem::path& path, gis::Epsg crs) {
+    if (std::filesystem::exists(path)) {
+        throw Error(path.string() + ": file exists already");
+    }
+    (void)gis::crs_name(crs); // refuse a code PROJ does not know before writing anything
+    Database db(path, OpenMode::create);
+    // Only the CRSs the project uses go into spatial_ref_sys: a full EPSG table is 5 MB.
+    // InitSpatialMetadata(1, ...) runs its own transaction, so it comes before ours.
+    db.exec("SELECT InitSpatialMetadata(1, 'NONE')");
+    Transaction tx(db);
+    for (int srid : {crs.code, gis::wgs84.code}) {
+        Statement insert(db, "SELECT InsertEpsgSrid(?)");
+        insert.bind(1, srid).step();
+        Statement check(db, "SELECT count(*) FROM spatial_ref_sys WHERE srid = ?");
+        check.bind(1, srid);
+        if (!check.step() || check.column_int(0) != 1) {
+            throw Error(path.string() + ": SpatiaLite does not know EPSG:" +
+                        std::to_string(srid));
+        }
+    }
+    db.exec("CREATE TABLE ykm_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)");
+    Statement meta(db, "INSERT INTO ykm_meta (key, value) VALUES (?, ?)");
+    meta.bind(1, "crs").bind(2, gis::to_string(crs)).run();
+    meta.bind(1, "application").bind(2, "Yukimichi").run();
+    run_migrations(db, 0, crs.code);
+    tx.commit();
+    return Project(std::move(db), crs, current_schema_version);
+}
+
+Project Project::open(const std::filesystem::path& path, OpenMode mode) {
+    Database db(path, mode == OpenMode::create ? OpenMode::read_write : mode);
+    {
+        Statement has_meta(db, "SELECT count(*) FROM sqlite_master WHERE name = 'ykm_meta'");
+        if (!has_meta.step() || has_meta.column_int(0) == 0) {
+            throw Error(path.string() + ": not a Yukimichi project (no ykm_meta table)");
+        }
+    }
+    const auto version_text = read_meta(db, "schema_version");
+    const auto crs_text = read_meta(db, "crs");
+    if (!version_text || !crs_text) {
+        throw Error(path.string() + ": not a Yukimichi project (ykm_meta lacks " +
+                    (version_text ? "crs" : "schema_version") + ")");
+    }
+    const int version = parse_int(path, "schema_version", *version_text);
+    const gis::Epsg crs = gis::parse_epsg(*crs_text);
+    if (version > current_schema_version) {
+        throw Error(path.string() + ": written by a newer Yukimichi (schema version " +
+                    std::to_string(version) + "; this version reads up to " +
+                    std::to_string(current_schema_version) + ")");
+    }
+    if (version < current_schema_version) {
+        if (mode == OpenMode::read_only) {
+            throw Error(path.string() + ": schema version " + std::to_string(version) +
+                        " must be upgraded; open it for writing once");
+        }
+        Transaction tx(db);
+        run_migrations(db, version, crs.code);
+        tx.commit();
+    }
+    return Project(std::move(db), crs, current_schema_version);
+}
+
+void Project::replace_road_network(const gis::RoadNetwork& network) {
+    if (network.crs != m_crs) {
+        throw Error(path().string() + ": the road network is in " + gis::to_string(network.crs) +
+                    ", the project in " + gis::to_string(m_crs));
+    }
+    Transaction tx(m_db);
+    m_db.exec("DELETE FROM road_segments; DELETE FROM road_nodes;");
+    Statement node(m_db, "INSERT INTO road_nodes (id, source_id, geom) VALUES (?, ?, "
+                         "MakePoint(?, ?, " +
+                             std::to_string(m_crs.code) + "))");
+    for (const gis::RoadNode& n : network.nodes) {
+        node.bind(1, n.id);
+        if (n.source_id.empty()) {
+            node.bind_null(2);
+        } else {
+            node.bind(2, n.source_id);
+        }
+        node.bind(3, n.position.x).bind(4, n.position.y).run();
+    }
+    Statement segment(m_db, "INSERT INTO road_segments (id, source_id, name, road_class, "
+                            "priority, lanes, width_m, oneway, sidewalk, length_m, from_node, "
+                            "to_node, geom) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                            "GeomFromWKB(?, " +
+                                std::to_string(m_crs.code) + "))");
+    for (const gis::RoadSegment& s : network.segments) {
+        const auto& a = s.attributes;
+        segment.bind(1, s.id);
+        a.source_id.empty() ? segment.bind_null(2) : segment.bind(2, a.source_id);
+        a.name.empty() ? segment.bind_null(3) : segment.bind(3, a.name);
+        a.road_class.empty() ? segment.bind_null(4) : segment.bind(4, a.road_class);
+        a.priority == gis::PriorityClass::none ? segment.bind_null(5)
+                                               : segment.bind(5, gis::to_int(a.priority));
+        segment.bind(6, a.lanes).bind(7, a.width_m).bind(8, a.oneway ? 1 : 0);
+        a.sidewalk ? segment.bind(9, *a.sidewalk ? 1 : 0) : segment.bind_null(9);
+        segment.bind(10, s.length_m).bind(11, s.from_node).bind(12, s.to_node);
+        segment.bind_blob(13, linestring_wkb(s.points)).run();
+    }
+    assign_districts();
+    tx.commit();
+}
+
+void Project::assign_districts() {
+    m_db.exec(R"sql(
+UPDATE road_segments SET district_id = (
+    SELECT d.id FROM districts AS d
+    WHERE MbrContains(d.geom, Line_Interpolate_Point(road_segments.geom, 0.5))
+      AND ST_Contains(d.geom, Line_Interpolate_Point(road_segments.geom, 0.5))
+    ORDER BY d.id LIMIT 1)
+)sql");
+}
+
+void Project::replace_districts(std::span<const District> districts) {
+    Transaction tx(m_db);
+    m_db.exec("UPDATE road_segments SET district_id = NULL; DELETE FROM districts;");
+    Statement insert(m_db, "INSERT INTO districts (name, code, geom) VALUES (?, ?, "
+                           "CastToMultiPolygon(GeomFromWKB(?, " +
+                               std::to_string(m_crs.code) + ")))");
+    for (const District& d : districts) {
+        insert.bind(1, d.name);
+        d.code.empty() ? insert.bind_null(2) : insert.bind(2, d.code);
+        insert.bind_blob(3, d.wkb);
+        try {
+            insert.run();
+        } catch (const Error& e) {
+            throw Error(path().string() + ": district '" + d.name + "': " + e.what());
+        }
+    }
+    Statement invalid(m_db, "SELECT name FROM districts WHERE geom IS NULL LIMIT 1");
+    if (invalid.step()) {
+        throw Error("district '" + invalid.column_text(0) + "' is not a polygon");
+    }
+    assign_districts();
+    tx.commit();
+}
+
+void Project::replace_depots(std::span<const Depot> depots) {
+    Transaction tx(m_db);
+    m_db.exec("DELETE FROM depots");
+    Statement insert(m_db, "INSERT INTO depots (name, geom) VALUES (?, MakePoint(?, ?, " +
+                               std::to_string(m_crs.code) + "))");
+    for (const Depot& d : depots) {
+        insert.bind(1, d.name).bind(2, d.position.x).bind(3, d.position.y).run();
+    }
+    tx.commit();
+}
+
+void Project::replace_dump_sites(std::span<const DumpSite> dump_sites) {
+    Transaction tx(m_db);
+    m_db.exec("DELETE FROM dump_sites");
+    Statement insert(m_db,
+                     "INSERT INTO dump_sites (name, capacity_m3, geom) VALUES (?, ?, MakePoint(?, "
+                     "?, " + std::to_string(m_crs.code) +
+                         "))");
+    for (const DumpSite& d : dump_sites) {
+        insert.bind(1, d.name)
+            .bind(2, d.capacity_m3)
+            .bind(3, d.position.x)
+            .bind(4, d.position.y)
+            .run();
+    }
+    tx.commit();
+}
+
+gis::RoadNetwork Project::load_road_network() {
+    gis::RoadNetwork network;
+    network.crs = m_crs;
+    Statement nodes(m_db, "SELECT id, source_id, X(geom), Y(geom) FROM road_nodes ORDER BY id");
+    while (nodes.step()) {
+        network.nodes.push_back(gis::RoadNode{
+            nodes.column_int64(0), {nodes.column_double(2), nodes.column_double(3)},
+            nodes.column_text(1)});
+    }
+    Statement segments(m_db, "SELECT id, source_id, name, road_class, priority, lanes, width_m, "
+                             "oneway, sidewalk, length_m, from_node, to_node, AsBinary(geom) "
+                             "FROM road_segments ORDER BY id");
+    while (segments.step()) {
+        gis::RoadSegment s;
+        s.id = segments.column_int64(0);
+        s.attributes.source_id = segments.column_text(1);
+        s.attributes.name = segments.column_text(2);
+        s.attributes.road_class = segments.column_text(3);
+        s.attributes.priority = static_cast<gis::PriorityClass>(segments.column_int(4));
+        if (auto lanes = segments.column_optional_int64(5)) {
+            s.attributes.lanes = static_cast<int>(*lanes);
+        }
+        s.attributes.width_m = segments.column_optional_double(6);
+        s.attributes.oneway = segments.column_int(7) != 0;
+        if (auto sidewalk = segments.column_optional_int64(8)) {
+            s.attributes.sidewalk = *sidewalk != 0;
+        }
+        s.length_m = segments.column_double(9);
+        s.from_node = segments.column_int64(10);
+        s.to_node = segments.column_int64(11);
+        s.points = parse_linestring_wkb(segments.column_blob(12));
+        network.segments.push_back(std::move(s));
+    }
+    return network;
+}
+
+void Project::set_metadata(const std::string& key, const std::string& value) {
+    Statement set(m_db, "INSERT OR REPLACE INTO ykm_meta (key, value) VALUES (?, ?)");
+    set.bind(1, key).bind(2, value).run();
+}
+
+std::optional<std::string> Project::metadata(const std::string& key) {
+    return read_meta(m_db, key);
+}
+
+ProjectInfo Project::info() {
+    ProjectInfo info;
+    info.schema_version = m_schema_version;
+    info.crs = m_crs;
+    info.crs_name = gis::crs_name(m_crs);
+    {
+        Statement counts(m_db, "SELECT (SELECT count(*) FROM road_segments), "
+                               "(SELECT count(*) FROM road_nodes), "
+                               "(SELECT count(*) FROM depots), (SELECT count(*) FROM dump_sites)");
+        counts.step();
+        info.segment_count = counts.column_int64(0);
+        info.node_count = counts.column_int64(1);
+        info.depot_count = counts.column_int64(2);
+        info.dump_site_count = counts.column_int64(3);
+    }
+    info.extent = gis::Box::empty();
+    info.extent_lonlat = gis::Box::empty();
+    {
+        Statement extent(m_db, "SELECT MbrMinX(e), MbrMinY(e), MbrMaxX(e), MbrMaxY(e) FROM "
+                               "(SELECT Extent(geom) AS e FROM road_segments) WHERE e IS NOT NULL");
+        if (extent.step()) {
+            info.extent = {extent.column_double(0), extent.column_double(1),
+                           extent.column_double(2), extent.column_double(3)};
+            gis::CoordinateTransform to_lonlat(m_crs, gis::wgs84);
+            for (gis::XY corner : {gis::XY{info.extent.min_x, info.extent.min_y},
+                                   gis::XY{info.extent.max_x, info.extent.min_y},
+                                   gis::XY{info.extent.min_x, info.extent.max_y},
+                                   gis::XY{info.extent.max_x, info.extent.max_y}}) {
+                info.extent_lonlat.extend(to_lonlat.forward(corner));
+            }
+        }
+    }
+    {
+        Statement km(m_db, "SELECT coalesce(priority, 0), sum(length_m) / 1000.0 FROM "
+                           "road_segments GROUP BY 1 ORDER BY 1");
+        while (km.step()) {
+            info.km_by_priority[km.column_int(0)] = km.column_double(1);
+        }
+    }
+    {
+        Statement districts(m_db, "SELECT d.id, d.name, count(s.id), "
+                                  "coalesce(sum(s.length_m), 0) / 1000.0 FROM districts AS d "
+                                  "LEFT JOIN road_segments AS s ON s.district_id = d.id "
+                                  "GROUP BY d.id ORDER BY d.id");
+        while (districts.step()) {
+            info.districts.push_back({districts.column_int64(0), districts.column_text(1),
+                                      districts.column_int64(2), districts.column_double(3)});
+        }
+    }
+    {
+        Statement meta(m_db, "SELECT key, value FROM ykm_meta ORDER BY key");
+        while (meta.step()) {
+            info.metadata[meta.column_text(0)] = meta.column_text(1);
+        }
+    }
+    return info;
+}
+
+void create_project_atomically(const std::filesystem::path& path, gis::Epsg crs, bool overwrite,
+                               const std::function<void(Project&)>& fill) {
+    if (!overwrite && std::filesystem::exists(path)) {
+        throw Error(path.string() + ": file exists already (use --overwrite to replace it)");
+    }
+    std::random_device random;
+    const std::filesystem::path temp =
+        path.parent_path() / ("." + path.filename().string() + ".tmp-" +
+                              std::to_string(::getpid()) + "-" + std::to_string(random()));
+    auto remove_temp = [&temp] {
+        std::error_code ignored;
+        for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
+            std::filesystem::remove(temp.string() + suffix, ignored);
+        }
+    };
+    try {
+        Project project = [&] {
+            try {
+                return Project::create(temp, crs);
+            } catch (const Error& e) {
+                const std::string folder =
+                    path.parent_path().empty() ? "." : path.parent_path().string();
+                throw Error(path.string() + ": cannot write the project in " + folder + " (" +
+                            e.what() + ")");
+            }
+        }();
+        fill(project);
+        project.close();
+        std::filesystem::rename(temp, path);
+        fsync_directory(path.parent_path());
+    } catch (...) {
+        remove_temp();
+        throw;
+    }
+}
+
+} // namespace ykm::data

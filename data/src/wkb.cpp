@@ -1,0 +1,105 @@
+#include "wkb.hpp"
+
+#include "ykm/data/project.hpp"
+#include "ykm/gis/error.hpp"
+
+#include <bit>
+#include <cstring>
+
+namespace ykm::data {
+namespace {
+
+void put_u32(std::vector<std::uint8_t>& out, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) {
+        out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+    }
+}
+
+void put_f64(std::vector<std::uint8_t>& out, double d) {
+    const auto bits = std::bit_cast<std::uint64_t>(d);
+    for (int i = 0; i < 8; ++i) {
+        out.push_back(static_cast<std::uint8_t>(bits >> (8 * i)));
+    }
+}
+
+class Reader {
+public:
+    explicit Reader(std::span<const std::uint8_t> data) : m_data(data) {}
+    std::uint8_t byte() {
+        need(1);
+        return m_data[m_pos++];
+    }
+    std::uint32_t u32(bool little) {
+        need(4);
+        std::uint32_t v = 0;
+        for (int i = 0; i < 4; ++i) {
+            const std::uint32_t b = m_data[m_pos + static_cast<std::size_t>(i)];
+            v |= little ? b << (8 * i) : b << (8 * (3 - i));
+        }
+        m_pos += 4;
+        return v;
+    }
+    double f64(bool little) {
+        need(8);
+        std::uint64_t v = 0;
+        for (int i = 0; i < 8; ++i) {
+            const std::uint64_t b = m_data[m_pos + static_cast<std::size_t>(i)];
+            v |= little ? b << (8 * i) : b << (8 * (7 - i));
+        }
+        m_pos += 8;
+        return std::bit_cast<double>(v);
+    }
+
+private:
+    void need(std::size_t n) const {
+        if (m_pos + n > m_data.size()) {
+            throw Error("truncated WKB geometry");
+        }
+    }
+    std::span<const std::uint8_t> m_data;
+    std::size_t m_pos = 0;
+};
+
+} // namespace
+
+std::vector<std::uint8_t> linestring_wkb(const gis::Polyline& line) {
+    std::vector<std::uint8_t> out;
+    out.reserve(9 + line.size() * 16);
+    out.push_back(1);
+    put_u32(out, 2);
+    put_u32(out, static_cast<std::uint32_t>(line.size()));
+    for (const gis::XY& p : line) {
+        put_f64(out, p.x);
+        put_f64(out, p.y);
+    }
+    return out;
+}
+
+std::vector<std::uint8_t> point_wkb(const gis::XY& p) {
+    std::vector<std::uint8_t> out;
+    out.reserve(21);
+    out.push_back(1);
+    put_u32(out, 1);
+    put_f64(out, p.x);
+    put_f64(out, p.y);
+    return out;
+}
+
+gis::Polyline parse_linestring_wkb(std::span<const std::uint8_t> wkb) {
+    Reader r(wkb);
+    const bool little = r.byte() == 1;
+    if (r.u32(little) != 2) {
+        throw Error("WKB geometry is not a linestring");
+    }
+    const std::uint32_t n = r.u32(little);
+    gis::Polyline line;
+    line.reserve(n);
+    for (std::uint32_t i = 0; i < n; ++i) {
+        const double x = r.f64(little);
+        const double y = r.f64(little);
+        line.push_back({x, y});
+    }
+    return line;
+}
+
+} // namespace ykm::data
