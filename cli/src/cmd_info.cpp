@@ -71,11 +71,10 @@ int run_info(Args& args) {
     std::printf("Project:   %s (schema %d)\n", files[0].c_str(), info.schema_version);
     std::printf("CRS:       EPSG:%d %s\n", info.crs.code, info.crs_name.c_str());
     if (!info.extent.is_empty()) {
-        std::printf("Extent:    %.1f, %.1f - %.1f, %.1f m\n", info.extent.min_x,
-                    info.extent.min_y, info.extent.max_x, info.extent.max_y);
+        std::printf("Extent:    %.1f, %.1f - %.1f, %.1f m\n", info.extent.min_x, info.extent.min_y,
+                    info.extent.max_x, info.extent.max_y);
         std::printf("           %.6f, %.6f - %.6f, %.6f (lon/lat)\n", info.extent_lonlat.min_x,
-                    info.extent_lonlat.min_y, info.extent_lonlat.max_x,
-                    info.extent_lonlat.max_y);
+                    info.extent_lonlat.min_y, info.extent_lonlat.max_x, info.extent_lonlat.max_y);
     }
     std::printf("Segments:  %lld\nNodes:     %lld\n", static_cast<long long>(info.segment_count),
                 static_cast<long long>(info.node_count));

@@ -96,7 +96,9 @@ void Database::exec(std::string_view sql) {
     }
 }
 
-std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(m_db); }
+std::int64_t Database::last_insert_rowid() const {
+    return sqlite3_last_insert_rowid(m_db);
+}
 
 void Database::fail(std::string_view what) const {
     throw Error(m_path.string() + ": " + std::string(what) + ": " + sqlite3_errmsg(m_db));
@@ -109,7 +111,9 @@ Statement::Statement(Database& db, std::string_view sql) : m_db(&db) {
     }
 }
 
-Statement::~Statement() { sqlite3_finalize(m_stmt); }
+Statement::~Statement() {
+    sqlite3_finalize(m_stmt);
+}
 
 Statement::Statement(Statement&& other) noexcept
     : m_db(other.m_db), m_stmt(std::exchange(other.m_stmt, nullptr)) {}
@@ -183,7 +187,9 @@ std::int64_t Statement::column_int64(int column) const {
     return sqlite3_column_int64(m_stmt, column);
 }
 
-int Statement::column_int(int column) const { return sqlite3_column_int(m_stmt, column); }
+int Statement::column_int(int column) const {
+    return sqlite3_column_int(m_stmt, column);
+}
 
 double Statement::column_double(int column) const {
     return sqlite3_column_double(m_stmt, column);
@@ -215,7 +221,9 @@ std::optional<double> Statement::column_optional_double(int column) const {
     return column_double(column);
 }
 
-Transaction::Transaction(Database& db) : m_db(db) { m_db.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Database& db) : m_db(db) {
+    m_db.exec("BEGIN IMMEDIATE");
+}
 
 Transaction::~Transaction() {
     if (!m_done) {

@@ -122,7 +122,9 @@ void fsync_directory(const std::filesystem::path& dir) {
 
 } // namespace
 
-std::string to_string(Layer layer) { return layer_names[static_cast<std::size_t>(layer)]; }
+std::string to_string(Layer layer) {
+    return layer_names[static_cast<std::size_t>(layer)];
+}
 
 Layer parse_layer(const std::string& name) {
     for (std::size_t i = 0; i < layer_names.size(); ++i) {
@@ -137,7 +139,9 @@ Layer parse_layer(const std::string& name) {
     throw Error("unknown layer '" + name + "' (layers: " + known + ")");
 }
 
-std::span<const Layer> all_layers() { return layers; }
+std::span<const Layer> all_layers() {
+    return layers;
+}
 
 Project::Project(Database db, gis::Epsg crs, int schema_version)
     : m_db(std::move(db)), m_crs(crs), m_schema_version(schema_version) {}
@@ -158,8 +162,7 @@ Project Project::create(const std::filesystem::path& path, gis::Epsg crs) {
         Statement check(db, "SELECT count(*) FROM spatial_ref_sys WHERE srid = ?");
         check.bind(1, srid);
         if (!check.step() || check.column_int(0) != 1) {
-            throw Error(path.string() + ": SpatiaLite does not know EPSG:" +
-                        std::to_string(srid));
+            throw Error(path.string() + ": SpatiaLite does not know EPSG:" + std::to_string(srid));
         }
     }
     db.exec("CREATE TABLE ykm_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)");
@@ -295,8 +298,8 @@ void Project::replace_dump_sites(std::span<const DumpSite> dump_sites) {
     m_db.exec("DELETE FROM dump_sites");
     Statement insert(m_db,
                      "INSERT INTO dump_sites (name, capacity_m3, geom) VALUES (?, ?, MakePoint(?, "
-                     "?, " + std::to_string(m_crs.code) +
-                         "))");
+                     "?, " +
+                         std::to_string(m_crs.code) + "))");
     for (const DumpSite& d : dump_sites) {
         insert.bind(1, d.name)
             .bind(2, d.capacity_m3)
@@ -312,9 +315,9 @@ gis::RoadNetwork Project::load_road_network() {
     network.crs = m_crs;
     Statement nodes(m_db, "SELECT id, source_id, X(geom), Y(geom) FROM road_nodes ORDER BY id");
     while (nodes.step()) {
-        network.nodes.push_back(gis::RoadNode{
-            nodes.column_int64(0), {nodes.column_double(2), nodes.column_double(3)},
-            nodes.column_text(1)});
+        network.nodes.push_back(gis::RoadNode{nodes.column_int64(0),
+                                              {nodes.column_double(2), nodes.column_double(3)},
+                                              nodes.column_text(1)});
     }
     Statement segments(m_db, "SELECT id, source_id, name, road_class, priority, lanes, width_m, "
                              "oneway, sidewalk, length_m, from_node, to_node, AsBinary(geom) "

@@ -21,18 +21,28 @@ constexpr std::array<Names, 6> names{{
     {MachineType::small_machine, "small_machine", "小型除雪機", "Small snow machine"},
 }};
 
-constexpr std::array<MachineType, 6> types{
-    MachineType::dozer,      MachineType::motor_grader, MachineType::rotary_blower,
-    MachineType::plow_truck, MachineType::dump_truck,   MachineType::small_machine};
+constexpr std::array<MachineType, 6> types{MachineType::dozer,         MachineType::motor_grader,
+                                           MachineType::rotary_blower, MachineType::plow_truck,
+                                           MachineType::dump_truck,    MachineType::small_machine};
 
-const Names& names_of(MachineType type) { return names[static_cast<std::size_t>(type)]; }
+const Names& names_of(MachineType type) {
+    return names[static_cast<std::size_t>(type)];
+}
 
 } // namespace
 
-std::span<const MachineType> all_machine_types() { return types; }
-std::string_view key(MachineType type) { return names_of(type).key; }
-std::string_view japanese_name(MachineType type) { return names_of(type).japanese; }
-std::string_view english_name(MachineType type) { return names_of(type).english; }
+std::span<const MachineType> all_machine_types() {
+    return types;
+}
+std::string_view key(MachineType type) {
+    return names_of(type).key;
+}
+std::string_view japanese_name(MachineType type) {
+    return names_of(type).japanese;
+}
+std::string_view english_name(MachineType type) {
+    return names_of(type).english;
+}
 
 std::optional<MachineType> parse_machine_type(std::string_view text) {
     for (const Names& n : names) {

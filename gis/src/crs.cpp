@@ -21,25 +21,25 @@ struct PlaneZone {
     double lon0_deg;
 };
 constexpr std::array<PlaneZone, 19> plane_zones{{
-    {33.0, 129.5},              // I    Nagasaki, part of Kagoshima
-    {33.0, 131.0},              // II   Fukuoka, Saga, Kumamoto, Oita, Miyazaki, Kagoshima
-    {36.0, 132.0 + 1.0 / 6.0},  // III  Yamaguchi, Shimane, Hiroshima
-    {33.0, 133.5},              // IV   Shikoku
-    {36.0, 134.0 + 1.0 / 3.0},  // V    Hyogo, Tottori, Okayama
-    {36.0, 136.0},              // VI   Kyoto, Osaka, Fukui, Shiga, Mie, Nara, Wakayama
-    {36.0, 137.0 + 1.0 / 6.0},  // VII  Ishikawa, Toyama, Gifu, Aichi
-    {36.0, 138.5},              // VIII Niigata, Nagano, Yamanashi, Shizuoka
-    {36.0, 139.0 + 5.0 / 6.0},  // IX   Tokyo, Fukushima, Tochigi, Ibaraki, Saitama, Chiba, ...
-    {40.0, 140.0 + 5.0 / 6.0},  // X    Aomori, Akita, Yamagata, Iwate, Miyagi
-    {44.0, 140.25},             // XI   Hokkaido (west)
-    {44.0, 142.25},             // XII  Hokkaido (central)
-    {44.0, 144.25},             // XIII Hokkaido (east)
-    {26.0, 142.0},              // XIV  Ogasawara
-    {26.0, 127.5},              // XV   Okinawa
-    {26.0, 124.0},              // XVI  Sakishima
-    {26.0, 131.0},              // XVII Daito
-    {20.0, 136.0},              // XVIII Okinotori
-    {26.0, 154.0},              // XIX  Minamitori
+    {33.0, 129.5},             // I    Nagasaki, part of Kagoshima
+    {33.0, 131.0},             // II   Fukuoka, Saga, Kumamoto, Oita, Miyazaki, Kagoshima
+    {36.0, 132.0 + 1.0 / 6.0}, // III  Yamaguchi, Shimane, Hiroshima
+    {33.0, 133.5},             // IV   Shikoku
+    {36.0, 134.0 + 1.0 / 3.0}, // V    Hyogo, Tottori, Okayama
+    {36.0, 136.0},             // VI   Kyoto, Osaka, Fukui, Shiga, Mie, Nara, Wakayama
+    {36.0, 137.0 + 1.0 / 6.0}, // VII  Ishikawa, Toyama, Gifu, Aichi
+    {36.0, 138.5},             // VIII Niigata, Nagano, Yamanashi, Shizuoka
+    {36.0, 139.0 + 5.0 / 6.0}, // IX   Tokyo, Fukushima, Tochigi, Ibaraki, Saitama, Chiba, ...
+    {40.0, 140.0 + 5.0 / 6.0}, // X    Aomori, Akita, Yamagata, Iwate, Miyagi
+    {44.0, 140.25},            // XI   Hokkaido (west)
+    {44.0, 142.25},            // XII  Hokkaido (central)
+    {44.0, 144.25},            // XIII Hokkaido (east)
+    {26.0, 142.0},             // XIV  Ogasawara
+    {26.0, 127.5},             // XV   Okinawa
+    {26.0, 124.0},             // XVI  Sakishima
+    {26.0, 131.0},             // XVII Daito
+    {20.0, 136.0},             // XVIII Okinotori
+    {26.0, 154.0},             // XIX  Minamitori
 }};
 
 struct ContextDeleter {
@@ -73,7 +73,9 @@ Epsg parse_epsg(const std::string& text) {
     return Epsg{code};
 }
 
-std::string to_string(Epsg epsg) { return "EPSG:" + std::to_string(epsg.code); }
+std::string to_string(Epsg epsg) {
+    return "EPSG:" + std::to_string(epsg.code);
+}
 
 bool is_in_japan(LonLat p) {
     return p.lon_deg >= 122.0 && p.lon_deg <= 154.5 && p.lat_deg >= 20.0 && p.lat_deg <= 46.0;
@@ -83,8 +85,8 @@ Epsg choose_projected_crs(LonLat centre) {
     if (is_in_japan(centre)) {
         // Hokkaido (north of the Tsugaru Strait) has three zones split by subprefecture;
         // these longitudes put each subprefecture's towns in its zone.
-        const bool hokkaido = centre.lat_deg >= 41.6 ||
-                              (centre.lat_deg >= 41.3 && centre.lon_deg <= 140.5);
+        const bool hokkaido =
+            centre.lat_deg >= 41.6 || (centre.lat_deg >= 41.3 && centre.lon_deg <= 140.5);
         if (hokkaido) {
             return Epsg{centre.lon_deg < 141.05 ? 6679 : centre.lon_deg < 142.9 ? 6680 : 6681};
         }
@@ -104,8 +106,8 @@ Epsg choose_projected_crs(LonLat centre) {
         }
         return Epsg{6669 + static_cast<int>(best)};
     }
-    const int zone = std::clamp(static_cast<int>(std::floor((centre.lon_deg + 180.0) / 6.0)) + 1,
-                                1, 60);
+    const int zone =
+        std::clamp(static_cast<int>(std::floor((centre.lon_deg + 180.0) / 6.0)) + 1, 1, 60);
     return Epsg{(centre.lat_deg >= 0.0 ? 32600 : 32700) + zone};
 }
 

@@ -45,8 +45,8 @@ District square_district(const std::string& name, double x0, double y0, double s
             wkb.push_back(static_cast<std::uint8_t>(bits >> (8 * i)));
         }
     };
-    for (auto [x, y] : {std::pair{x0, y0}, {x0 + size, y0}, {x0 + size, y0 + size},
-                        {x0, y0 + size}, {x0, y0}}) {
+    for (auto [x, y] :
+         {std::pair{x0, y0}, {x0 + size, y0}, {x0 + size, y0 + size}, {x0, y0 + size}, {x0, y0}}) {
         put(x);
         put(y);
     }
@@ -59,8 +59,9 @@ BOOST_AUTO_TEST_CASE(creates_a_project_with_registered_spatial_layers) {
     TempDir dir;
     Project p = Project::create(dir / "town.ykm", gis::Epsg{6678});
     BOOST_TEST(p.schema_version() == current_schema_version);
-    Statement layers(p.database(), "SELECT f_table_name, geometry_type, srid, spatial_index_enabled "
-                                   "FROM geometry_columns ORDER BY f_table_name");
+    Statement layers(p.database(),
+                     "SELECT f_table_name, geometry_type, srid, spatial_index_enabled "
+                     "FROM geometry_columns ORDER BY f_table_name");
     std::vector<std::string> found;
     while (layers.step()) {
         found.push_back(layers.column_text(0));

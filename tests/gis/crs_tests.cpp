@@ -16,7 +16,9 @@ struct CityZone {
     LonLat centre;
     int epsg;
 };
-std::ostream& operator<<(std::ostream& os, const CityZone& c) { return os << c.city; }
+std::ostream& operator<<(std::ostream& os, const CityZone& c) {
+    return os << c.city;
+}
 
 // Zones of the Japan Plane Rectangular CS by the cities' prefectures (国土地理院).
 const std::vector<CityZone> city_zones{
@@ -34,10 +36,10 @@ BOOST_DATA_TEST_CASE(chooses_the_plane_rectangular_zone_of_japanese_cities, bdat
 }
 
 BOOST_AUTO_TEST_CASE(chooses_utm_outside_japan) {
-    BOOST_TEST(choose_projected_crs({26.95, 60.53}).code == 32635);  // Kotka, Finland
-    BOOST_TEST(choose_projected_crs({18.05, 59.34}).code == 32634);  // Stockholm
-    BOOST_TEST(choose_projected_crs({-75.7, 45.4}).code == 32618);   // Ottawa
-    BOOST_TEST(choose_projected_crs({172.6, -43.5}).code == 32759);  // Christchurch
+    BOOST_TEST(choose_projected_crs({26.95, 60.53}).code == 32635); // Kotka, Finland
+    BOOST_TEST(choose_projected_crs({18.05, 59.34}).code == 32634); // Stockholm
+    BOOST_TEST(choose_projected_crs({-75.7, 45.4}).code == 32618);  // Ottawa
+    BOOST_TEST(choose_projected_crs({172.6, -43.5}).code == 32759); // Christchurch
 }
 
 BOOST_AUTO_TEST_CASE(parses_epsg_codes) {

@@ -9,7 +9,8 @@ BOOST_AUTO_TEST_SUITE(road_network_tests)
 
 namespace {
 // Coordinates in JGD2011 zone X (EPSG:6678), metres.
-RoadLine line(std::string id, Polyline points, std::vector<std::int64_t> keys, bool oneway = false) {
+RoadLine line(std::string id, Polyline points, std::vector<std::int64_t> keys,
+              bool oneway = false) {
     RoadLine l;
     l.attributes.source_id = std::move(id);
     l.attributes.oneway = oneway;
@@ -44,8 +45,7 @@ BOOST_AUTO_TEST_CASE(keeps_unshared_interior_vertices_inside_a_segment) {
 }
 
 BOOST_AUTO_TEST_CASE(gives_a_closed_loop_a_node) {
-    std::vector<RoadLine> lines{
-        line("loop", {{0, 0}, {100, 0}, {100, 100}, {0, 0}}, {1, 2, 3, 1})};
+    std::vector<RoadLine> lines{line("loop", {{0, 0}, {100, 0}, {100, 100}, {0, 0}}, {1, 2, 3, 1})};
     const RoadNetwork n = build_road_network(lines, Epsg{6678});
     BOOST_TEST(n.segments.size() == 1U);
     BOOST_TEST(n.segments[0].from_node == n.segments[0].to_node);

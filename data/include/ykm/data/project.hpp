@@ -85,8 +85,7 @@ public:
     /// Opens an existing project, migrating it forward to current_schema_version when opened
     /// read-write. Throws ykm::Error naming the file if it is not SQLite, not a Yukimichi project,
     /// or from a newer schema version.
-    static Project open(const std::filesystem::path& path,
-                        OpenMode mode = OpenMode::read_write);
+    static Project open(const std::filesystem::path& path, OpenMode mode = OpenMode::read_write);
 
     [[nodiscard]] Database& database() { return m_db; }
     [[nodiscard]] const std::filesystem::path& path() const { return m_db.path(); }

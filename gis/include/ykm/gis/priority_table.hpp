@@ -25,7 +25,9 @@ public:
     /// The class for `value`; std::nullopt when the value is not in the table or is "skip".
     [[nodiscard]] std::optional<PriorityClass> lookup(const std::string& value) const;
     /// Whether `value` is in the table (and not "skip").
-    [[nodiscard]] bool contains(const std::string& value) const { return lookup(value).has_value(); }
+    [[nodiscard]] bool contains(const std::string& value) const {
+        return lookup(value).has_value();
+    }
 
     void set(const std::string& value, std::optional<PriorityClass> priority);
 

@@ -14,7 +14,9 @@ namespace ykm::gis {
 enum class PriorityClass : std::uint8_t { none = 0, first = 1, second = 2, third = 3 };
 
 /// 1, 2, 3, or 0 for none.
-inline int to_int(PriorityClass p) { return static_cast<int>(p); }
+inline int to_int(PriorityClass p) {
+    return static_cast<int>(p);
+}
 
 /// Attributes of a road that carry from the source data onto every segment cut from it.
 struct RoadAttributes {
