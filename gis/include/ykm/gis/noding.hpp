@@ -18,7 +18,8 @@ struct NodingOptions {
 /// Gives lines that do not share vertices a topology, using GEOS: snaps each line end onto
 /// a nearby line end or onto the interior of a nearby line (inserting a vertex there), optionally
 /// splits at crossings, and then sets every vertex_keys entry so that coincident vertices share
-/// a key. Coordinates are in the project CRS (metres).
+/// a key. Keys are negative (-1, -2, ...), so they never meet the positive OSM node ids of lines
+/// from OSM sources in the same network. Coordinates are in the project CRS (metres).
 void node_lines(std::vector<RoadLine>& lines, const NodingOptions& options);
 
 } // namespace ykm::gis
