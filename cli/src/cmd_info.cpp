@@ -34,7 +34,7 @@ nlohmann::json box_json(const gis::Box& b) {
 
 int run_info(Args& args) {
     const bool json = args.flag("--json");
-    const auto files = args.positional(1, 1, "PROJECT");
+    const auto files = args.positional(1, 1, "PROJECT [--json]");
     data::Project project = data::Project::open(files[0], data::OpenMode::read_only);
     const data::ProjectInfo info = project.info();
     double total_km = 0.0;
@@ -84,8 +84,9 @@ int run_info(Args& args) {
     }
     std::printf("Districts: %zu\n", info.districts.size());
     for (const auto& d : info.districts) {
-        std::printf("  %3lld %-24s %6lld segments %9.2f km\n", static_cast<long long>(d.id),
-                    d.name.c_str(), static_cast<long long>(d.segment_count), d.km);
+        // The name goes last: printf pads by bytes, not by the width of Japanese characters.
+        std::printf("  %3lld %6lld segments %9.2f km  %s\n", static_cast<long long>(d.id),
+                    static_cast<long long>(d.segment_count), d.km, d.name.c_str());
     }
     std::printf("Depots:    %lld\nDump sites: %lld\n", static_cast<long long>(info.depot_count),
                 static_cast<long long>(info.dump_site_count));

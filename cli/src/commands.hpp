@@ -7,5 +7,9 @@ namespace ykm::cli {
 // Each command parses its own arguments, does its work, and returns the exit code.
 // Bad input throws ykm::Error (exit 2); main() maps other exceptions to exit 1.
 int run_info(Args& args);
+int run_import(Args& args);
+int run_add_layer(Args& args);
+int run_export(Args& args);
+int run_demo_town(Args& args);
 
 } // namespace ykm::cli

@@ -50,11 +50,12 @@ int main(int argc, char** argv) {
         return 0;
     }
     const std::map<std::string, std::function<int(Args&)>> commands{
-        {"info", run_info},
+        {"import", run_import},       {"add-layer", run_add_layer}, {"info", run_info},
+        {"export", run_export},       {"demo-town", run_demo_town},
     };
     const auto command = commands.find(all[0]);
     if (command == commands.end()) {
-        std::fprintf(stderr, "ykm: unknown command '%s'\n%s", all[0].c_str(), usage);
+        std::fprintf(stderr, "ykm: unknown command '%s' (see ykm --help)\n", all[0].c_str());
         return 2;
     }
     Args args(all[0], std::vector<std::string>(all.begin() + 1, all.end()));

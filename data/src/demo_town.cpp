@@ -1,1 +1,321 @@
-// In progress.
+#include "ykm/data/demo_town.hpp"
+
+#include "ykm/gis/error.hpp"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cmath>
+#include <string>
+#include <vector>
+
+namespace ykm::data {
+namespace {
+
+// SplitMix64: the same numbers for the same seed on every platform, unlike std::
+// distributions, so a seed names one town everywhere.
+class Random {
+public:
+    explicit Random(std::uint64_t seed) : m_state(seed) {}
+    std::uint64_t next() {
+        std::uint64_t z = (m_state += 0x9E3779B97F4A7C15ULL);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+        return z ^ (z >> 31);
+    }
+    /// Uniform in [0, 1).
+    double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+    double between(double lo, double hi) { return lo + (hi - lo) * uniform(); }
+    bool chance(double p) { return uniform() < p; }
+    std::size_t index(std::size_t n) { return static_cast<std::size_t>(uniform() * static_cast<double>(n)); }
+
+private:
+    std::uint64_t m_state;
+};
+
+struct Layout {
+    int columns;          // grid cells east-west
+    int rows;             // grid cells north-south
+    int district_columns; // districts = district_columns x 2
+};
+
+Layout layout_for(TownSize size) {
+    switch (size) {
+    case TownSize::small:
+        return {18, 12, 2};
+    case TownSize::medium:
+        return {36, 24, 3};
+    case TownSize::large:
+        return {72, 48, 4};
+    }
+    return {18, 12, 2};
+}
+
+constexpr double block_m = 120.0;
+constexpr gis::Epsg town_crs{6678}; // JGD2011 zone X (Aomori, Akita, Iwate, Miyagi, Yamagata)
+// The town centre in zone X coordinates: a plain south of Aomori city, about 40.62°N 140.66°E.
+constexpr gis::XY town_origin{-15000.0, 69000.0};
+
+constexpr std::array<const char*, 12> place_names{"桜", "松原", "緑", "旭", "若葉", "栄",
+                                                  "本",  "新",   "東", "西", "青葉", "泉"};
+// District names by position: row (south, north) and column (west to east).
+std::string district_name(int row, int column, int columns) {
+    static const std::array<std::vector<const char*>, 5> column_names{{
+        {}, {}, {"西", "東"}, {"西", "中央", "東"}, {"西", "中西", "中東", "東"}}};
+    return std::string(row == 0 ? "南" : "北") +
+           column_names[static_cast<std::size_t>(columns)][static_cast<std::size_t>(column)] +
+           "工区";
+}
+
+enum class StreetKind { arterial, collector, residential };
+
+StreetKind kind_of(int index) {
+    if (index % 6 == 3) {
+        return StreetKind::arterial;
+    }
+    if (index % 3 == 0) {
+        return StreetKind::collector;
+    }
+    return StreetKind::residential;
+}
+
+gis::RoadAttributes attributes_for(StreetKind kind, bool east_west, int index, Random& random) {
+    gis::RoadAttributes a;
+    const char* place = place_names[static_cast<std::size_t>(index) % place_names.size()];
+    switch (kind) {
+    case StreetKind::arterial:
+        a.road_class = east_west ? "primary" : "secondary";
+        a.priority = gis::PriorityClass::first;
+        a.lanes = 4;
+        a.width_m = 16.0;
+        a.sidewalk = true;
+        a.name = east_west ? "国道" + std::to_string(7 + 97 * (index / 6)) + "号"
+                           : "県道" + std::to_string(26 + index) + "号" + place + "線";
+        break;
+    case StreetKind::collector:
+        a.road_class = "tertiary";
+        a.priority = gis::PriorityClass::second;
+        a.lanes = 2;
+        a.width_m = 9.0;
+        a.sidewalk = true;
+        a.name = std::string(place) + (east_west ? "通り" : "大通り");
+        break;
+    case StreetKind::residential:
+        a.road_class = "residential";
+        a.priority = gis::PriorityClass::third;
+        a.width_m = std::round(random.between(4.0, 6.5) * 2.0) / 2.0;
+        a.sidewalk = false;
+        a.name = std::string("市道") + place + "町" + std::to_string(index + 1) + "号線";
+        break;
+    }
+    return a;
+}
+
+std::vector<std::uint8_t> rectangle_wkb(double x0, double y0, double x1, double y1) {
+    std::vector<std::uint8_t> wkb{1, 3, 0, 0, 0, 1, 0, 0, 0, 5, 0, 0, 0};
+    auto put = [&wkb](double d) {
+        const auto bits = std::bit_cast<std::uint64_t>(d);
+        for (int i = 0; i < 8; ++i) {
+            wkb.push_back(static_cast<std::uint8_t>(bits >> (8 * i)));
+        }
+    };
+    for (auto [x, y] : {std::pair{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}) {
+        put(x);
+        put(y);
+    }
+    return wkb;
+}
+
+} // namespace
+
+TownSize parse_town_size(const std::string& text) {
+    if (text == "small") {
+        return TownSize::small;
+    }
+    if (text == "medium") {
+        return TownSize::medium;
+    }
+    if (text == "large") {
+        return TownSize::large;
+    }
+    throw Error("town size '" + text + "' is not one of small, medium, large");
+}
+
+DemoTown generate_demo_town(std::uint64_t seed, TownSize size) {
+    Random random(seed);
+    const Layout layout = layout_for(size);
+    const int nx = layout.columns + 1; // grid nodes east-west
+    const int ny = layout.rows + 1;
+
+    // Grid nodes, jittered so streets are not ruler-straight.
+    std::vector<gis::XY> node(static_cast<std::size_t>(nx * ny));
+    auto at = [&](int i, int j) -> gis::XY& { return node[static_cast<std::size_t>(j * nx + i)]; };
+    auto key = [nx](int i, int j) { return static_cast<std::int64_t>(j * nx + i + 1); };
+    for (int j = 0; j < ny; ++j) {
+        for (int i = 0; i < nx; ++i) {
+            const bool arterial = kind_of(i) == StreetKind::arterial ||
+                                  kind_of(j) == StreetKind::arterial;
+            const double jitter = arterial ? 4.0 : 14.0;
+            at(i, j) = {town_origin.x + i * block_m + random.between(-jitter, jitter),
+                        town_origin.y + j * block_m + random.between(-jitter, jitter)};
+        }
+    }
+    std::int64_t next_key = static_cast<std::int64_t>(nx * ny) + 1;
+
+    // Residential block edges that are missing (parks, rail yards, private land) make the grid
+    // irregular; arterials and collectors are always complete.
+    auto edge_exists = [&](StreetKind kind) {
+        return kind != StreetKind::residential || !random.chance(0.08);
+    };
+
+    std::vector<gis::RoadLine> lines;
+    // Midpoint vertices of east-west residential edges, where cul-de-sacs can branch off.
+    struct Branch {
+        gis::XY at;
+        std::int64_t key;
+        int i;
+        int j;
+    };
+    std::vector<Branch> branches;
+
+    auto emit_street = [&](bool east_west, int index) {
+        const StreetKind kind = kind_of(index);
+        const int length = east_west ? nx : ny;
+        const gis::RoadAttributes base = attributes_for(kind, east_west, index, random);
+        // One-way pairs in the old town centre: alternate directions street by street.
+        const bool centre = index > (east_west ? ny : nx) / 4 && index < 3 * (east_west ? ny : nx) / 4;
+        const bool oneway = kind == StreetKind::residential && centre && index % 2 == 1;
+        const bool reversed = oneway && index % 4 == 3;
+
+        gis::RoadLine current;
+        auto flush = [&] {
+            if (current.points.size() >= 2) {
+                if (reversed) {
+                    std::ranges::reverse(current.points);
+                    std::ranges::reverse(current.vertex_keys);
+                }
+                current.attributes.source_id = "demo-" + std::string(east_west ? "ew" : "ns") +
+                                               "-" + std::to_string(index) + "-" +
+                                               std::to_string(lines.size());
+                lines.push_back(std::move(current));
+            }
+            current = gis::RoadLine{};
+            current.attributes = base;
+            current.attributes.oneway = oneway;
+        };
+        flush();
+        for (int s = 0; s < length; ++s) {
+            const int i = east_west ? s : index;
+            const int j = east_west ? index : s;
+            if (current.points.empty()) {
+                current.points.push_back(at(i, j));
+                current.vertex_keys.push_back(key(i, j));
+            }
+            if (s + 1 == length) {
+                break;
+            }
+            const int ni = east_west ? s + 1 : index;
+            const int nj = east_west ? index : s + 1;
+            if (!edge_exists(kind)) {
+                flush();
+                continue;
+            }
+            if (east_west && kind == StreetKind::residential && j + 1 < ny) {
+                const gis::XY a = at(i, j);
+                const gis::XY b = at(ni, nj);
+                const gis::XY mid{(a.x + b.x) / 2.0, (a.y + b.y) / 2.0};
+                current.points.push_back(mid);
+                current.vertex_keys.push_back(next_key);
+                branches.push_back({mid, next_key, i, j});
+                ++next_key;
+            }
+            current.points.push_back(at(ni, nj));
+            current.vertex_keys.push_back(key(ni, nj));
+        }
+        flush();
+    };
+    for (int j = 0; j < ny; ++j) {
+        emit_street(true, j);
+    }
+    for (int i = 0; i < nx; ++i) {
+        emit_street(false, i);
+    }
+
+    // Cul-de-sacs: dead-end lanes into some blocks, each ending in a turning place.
+    int cul_de_sac = 0;
+    for (const Branch& b : branches) {
+        if (!random.chance(0.18)) {
+            continue;
+        }
+        const double reach = random.between(35.0, 55.0);
+        gis::RoadLine lane;
+        lane.attributes.road_class = "residential";
+        lane.attributes.priority = gis::PriorityClass::third;
+        lane.attributes.width_m = 4.0;
+        lane.attributes.sidewalk = false;
+        lane.attributes.name = std::string("市道") +
+                               place_names[static_cast<std::size_t>(b.i) % place_names.size()] +
+                               "町" + std::to_string(b.j + 1) + "丁目袋小路";
+        lane.attributes.source_id = "demo-cul-de-sac-" + std::to_string(++cul_de_sac);
+        lane.points = {b.at, {b.at.x + random.between(-6.0, 6.0), b.at.y + reach}};
+        lane.vertex_keys = {b.key, next_key++};
+        lines.push_back(std::move(lane));
+    }
+
+    DemoTown town;
+    town.network = gis::build_road_network(std::move(lines), town_crs);
+
+    // Districts: the town cut into district_columns x 2 rectangles, with a margin so every
+    // road lies inside one.
+    const double margin = 60.0;
+    const double x0 = town_origin.x - margin;
+    const double y0 = town_origin.y - margin;
+    const double width = (nx - 1) * block_m + 2 * margin;
+    const double height = (ny - 1) * block_m + 2 * margin;
+    const int dc = layout.district_columns;
+    for (int r = 0; r < 2; ++r) {
+        for (int c = 0; c < dc; ++c) {
+            const int n = r * dc + c;
+            District d;
+            d.name = district_name(r, c, dc);
+            d.code = (n + 1 < 10 ? "D0" : "D") + std::to_string(n + 1);
+            d.wkb = rectangle_wkb(x0 + width * c / dc, y0 + height * r / 2.0,
+                                  x0 + width * (c + 1) / dc, y0 + height * (r + 1) / 2.0);
+            town.districts.push_back(std::move(d));
+            // A depot in every other district, at the arterial crossing nearest its centre.
+            if (n % 2 == 0) {
+                const int ci = ((2 * c + 1) * (nx - 1)) / (2 * dc);
+                const int cj = ((2 * r + 1) * (ny - 1)) / 4;
+                const gis::XY p = at(ci, cj);
+                town.depots.push_back(
+                    {"第" + std::to_string(town.depots.size() + 1) + "除雪基地",
+                     {p.x + 25.0, p.y + 25.0}});
+            }
+        }
+    }
+    // Dump sites on the river flats beyond the town's edges.
+    town.dump_sites.push_back({"堤川河川敷雪堆積場", std::round(random.between(4, 9)) * 10000.0,
+                               {x0 - 150.0, y0 + height * 0.4}});
+    town.dump_sites.push_back({"東部緑地雪堆積場", std::round(random.between(2, 6)) * 10000.0,
+                               {x0 + width + 150.0, y0 + height * 0.6}});
+    if (size != TownSize::small) {
+        town.dump_sites.push_back({"港湾埠頭雪堆積場", std::round(random.between(8, 15)) * 10000.0,
+                                   {x0 + width * 0.5, y0 + height + 200.0}});
+    }
+    return town;
+}
+
+void write_demo_town(Project& project, const DemoTown& town) {
+    if (project.crs() != town.network.crs) {
+        throw Error(project.path().string() + ": the demo town is in " +
+                    gis::to_string(town.network.crs) + ", the project in " +
+                    gis::to_string(project.crs()));
+    }
+    project.replace_districts(town.districts);
+    project.replace_road_network(town.network);
+    project.replace_depots(town.depots);
+    project.replace_dump_sites(town.dump_sites);
+    project.set_metadata("attribution", "Generated demo data (no real place)");
+}
+
+} // namespace ykm::data

@@ -107,18 +107,22 @@ RoadImport import_roads(const std::vector<std::filesystem::path>& sources,
         options.progress("projecting to " + gis::to_string(crs), 0.0);
     }
     gis::CoordinateTransform to_project(gis::wgs84, crs);
+    // Lines without vertex identity are noded together, so that sources meet each other and
+    // their keys come from one numbering.
     std::vector<gis::RoadLine> all;
+    std::vector<gis::RoadLine> unnoded;
     for (SourceLines& s : read) {
         for (gis::RoadLine& line : s.lines) {
             to_project.forward(line.points);
         }
-        if (s.needs_noding) {
-            if (options.progress) {
-                options.progress("noding lines", 0.0);
-            }
-            gis::node_lines(s.lines, options.noding);
+        std::ranges::move(s.lines, std::back_inserter(s.needs_noding ? unnoded : all));
+    }
+    if (!unnoded.empty()) {
+        if (options.progress) {
+            options.progress("noding lines", 0.0);
         }
-        std::ranges::move(s.lines, std::back_inserter(all));
+        gis::node_lines(unnoded, options.noding);
+        std::ranges::move(unnoded, std::back_inserter(all));
     }
     if (options.progress) {
         options.progress("building the road graph", 0.0);

@@ -45,6 +45,11 @@ std::optional<PriorityClass> PriorityTable::lookup(const std::string& value) con
     return it->second;
 }
 
+bool PriorityTable::skips(const std::string& value) const {
+    auto it = m_entries.find(value);
+    return it != m_entries.end() && !it->second.has_value();
+}
+
 PriorityTable PriorityTable::read(const std::filesystem::path& file, PriorityTable base) {
     std::ifstream in(file);
     if (!in) {

@@ -28,6 +28,8 @@ public:
     [[nodiscard]] bool contains(const std::string& value) const {
         return lookup(value).has_value();
     }
+    /// Whether `value` is listed as "skip" (not a road to import), unlike a value that is absent.
+    [[nodiscard]] bool skips(const std::string& value) const;
 
     void set(const std::string& value, std::optional<PriorityClass> priority);
 

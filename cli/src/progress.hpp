@@ -1,0 +1,14 @@
+#pragma once
+
+#include "ykm/data/road_import.hpp"
+
+namespace ykm::cli {
+
+/// A progress reporter that draws a one-line bar on stderr when stderr is a terminal, and
+/// nothing otherwise (logs and pipes stay clean).
+data::Progress terminal_progress();
+
+/// Ends the progress line, if one was drawn.
+void finish_progress();
+
+} // namespace ykm::cli
