@@ -45,13 +45,11 @@ int run_demo_town(Args& args) {
         throw UsageError("demo-town: expected -o PROJECT (see ykm demo-town --help)");
     }
     const data::DemoTown town = data::generate_demo_town(seed, size);
-    data::create_project_atomically(*output, town.network.crs, overwrite,
-                                    [&](data::Project& project) {
-                                        data::write_demo_town(project, town);
-                                        project.set_metadata("source",
-                                                             "ykm demo-town --seed " +
-                                                                 std::to_string(seed));
-                                    });
+    data::create_project_atomically(
+        *output, town.network.crs, overwrite, [&](data::Project& project) {
+            data::write_demo_town(project, town);
+            project.set_metadata("source", "ykm demo-town --seed " + std::to_string(seed));
+        });
     double km = 0.0;
     for (const auto& s : town.network.segments) {
         km += s.length_m / 1000.0;

@@ -77,19 +77,18 @@ int run_import(Args& args) {
         throw;
     }
     finish_progress();
-    data::create_project_atomically(*output, imported.network.crs, overwrite,
-                                    [&](data::Project& project) {
-                                        project.replace_road_network(imported.network);
-                                        if (!imported.attribution.empty()) {
-                                            project.set_metadata("attribution",
-                                                                 imported.attribution);
-                                        }
-                                        std::string joined;
-                                        for (const auto& s : sources) {
-                                            joined += (joined.empty() ? "" : " ") + s;
-                                        }
-                                        project.set_metadata("source", joined);
-                                    });
+    data::create_project_atomically(
+        *output, imported.network.crs, overwrite, [&](data::Project& project) {
+            project.replace_road_network(imported.network);
+            if (!imported.attribution.empty()) {
+                project.set_metadata("attribution", imported.attribution);
+            }
+            std::string joined;
+            for (const auto& s : sources) {
+                joined += (joined.empty() ? "" : " ") + s;
+            }
+            project.set_metadata("source", joined);
+        });
     for (const std::string& warning : imported.warnings) {
         std::fprintf(stderr, "ykm import: warning: %s\n", warning.c_str());
     }
@@ -98,9 +97,9 @@ int run_import(Args& args) {
         km += s.length_m / 1000.0;
     }
     std::printf("%s: %zu segments, %zu nodes, %.2f km of road in %s (%zu of %zu features used)\n",
-                output->c_str(), imported.network.segments.size(),
-                imported.network.nodes.size(), km, gis::to_string(imported.network.crs).c_str(),
-                imported.features_used, imported.features_read);
+                output->c_str(), imported.network.segments.size(), imported.network.nodes.size(),
+                km, gis::to_string(imported.network.crs).c_str(), imported.features_used,
+                imported.features_read);
     return 0;
 }
 

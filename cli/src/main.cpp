@@ -50,8 +50,8 @@ int main(int argc, char** argv) {
         return 0;
     }
     const std::map<std::string, std::function<int(Args&)>> commands{
-        {"import", run_import},       {"add-layer", run_add_layer}, {"info", run_info},
-        {"export", run_export},       {"demo-town", run_demo_town},
+        {"import", run_import}, {"add-layer", run_add_layer}, {"info", run_info},
+        {"export", run_export}, {"demo-town", run_demo_town},
     };
     const auto command = commands.find(all[0]);
     if (command == commands.end()) {

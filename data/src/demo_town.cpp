@@ -27,7 +27,9 @@ public:
     double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
     double between(double lo, double hi) { return lo + (hi - lo) * uniform(); }
     bool chance(double p) { return uniform() < p; }
-    std::size_t index(std::size_t n) { return static_cast<std::size_t>(uniform() * static_cast<double>(n)); }
+    std::size_t index(std::size_t n) {
+        return static_cast<std::size_t>(uniform() * static_cast<double>(n));
+    }
 
 private:
     std::uint64_t m_state;
@@ -57,11 +59,11 @@ constexpr gis::Epsg town_crs{6678}; // JGD2011 zone X (Aomori, Akita, Iwate, Miy
 constexpr gis::XY town_origin{-15000.0, 69000.0};
 
 constexpr std::array<const char*, 12> place_names{"桜", "松原", "緑", "旭", "若葉", "栄",
-                                                  "本",  "新",   "東", "西", "青葉", "泉"};
+                                                  "本", "新",   "東", "西", "青葉", "泉"};
 // District names by position: row (south, north) and column (west to east).
 std::string district_name(int row, int column, int columns) {
-    static const std::array<std::vector<const char*>, 5> column_names{{
-        {}, {}, {"西", "東"}, {"西", "中央", "東"}, {"西", "中西", "中東", "東"}}};
+    static const std::array<std::vector<const char*>, 5> column_names{
+        {{}, {}, {"西", "東"}, {"西", "中央", "東"}, {"西", "中西", "中東", "東"}}};
     return std::string(row == 0 ? "南" : "北") +
            column_names[static_cast<std::size_t>(columns)][static_cast<std::size_t>(column)] +
            "工区";
@@ -153,8 +155,8 @@ DemoTown generate_demo_town(std::uint64_t seed, TownSize size) {
     auto key = [nx](int i, int j) { return static_cast<std::int64_t>(j * nx + i + 1); };
     for (int j = 0; j < ny; ++j) {
         for (int i = 0; i < nx; ++i) {
-            const bool arterial = kind_of(i) == StreetKind::arterial ||
-                                  kind_of(j) == StreetKind::arterial;
+            const bool arterial =
+                kind_of(i) == StreetKind::arterial || kind_of(j) == StreetKind::arterial;
             const double jitter = arterial ? 4.0 : 14.0;
             at(i, j) = {town_origin.x + i * block_m + random.between(-jitter, jitter),
                         town_origin.y + j * block_m + random.between(-jitter, jitter)};
@@ -183,7 +185,8 @@ DemoTown generate_demo_town(std::uint64_t seed, TownSize size) {
         const int length = east_west ? nx : ny;
         const gis::RoadAttributes base = attributes_for(kind, east_west, index, random);
         // One-way pairs in the old town centre: alternate directions street by street.
-        const bool centre = index > (east_west ? ny : nx) / 4 && index < 3 * (east_west ? ny : nx) / 4;
+        const bool centre =
+            index > (east_west ? ny : nx) / 4 && index < 3 * (east_west ? ny : nx) / 4;
         const bool oneway = kind == StreetKind::residential && centre && index % 2 == 1;
         const bool reversed = oneway && index % 4 == 3;
 
@@ -287,19 +290,21 @@ DemoTown generate_demo_town(std::uint64_t seed, TownSize size) {
                 const int ci = ((2 * c + 1) * (nx - 1)) / (2 * dc);
                 const int cj = ((2 * r + 1) * (ny - 1)) / 4;
                 const gis::XY p = at(ci, cj);
-                town.depots.push_back(
-                    {"第" + std::to_string(town.depots.size() + 1) + "除雪基地",
-                     {p.x + 25.0, p.y + 25.0}});
+                town.depots.push_back({"第" + std::to_string(town.depots.size() + 1) + "除雪基地",
+                                       {p.x + 25.0, p.y + 25.0}});
             }
         }
     }
     // Dump sites on the river flats beyond the town's edges.
-    town.dump_sites.push_back({"堤川河川敷雪堆積場", std::round(random.between(4, 9)) * 10000.0,
+    town.dump_sites.push_back({"堤川河川敷雪堆積場",
+                               std::round(random.between(4, 9)) * 10000.0,
                                {x0 - 150.0, y0 + height * 0.4}});
-    town.dump_sites.push_back({"東部緑地雪堆積場", std::round(random.between(2, 6)) * 10000.0,
+    town.dump_sites.push_back({"東部緑地雪堆積場",
+                               std::round(random.between(2, 6)) * 10000.0,
                                {x0 + width + 150.0, y0 + height * 0.6}});
     if (size != TownSize::small) {
-        town.dump_sites.push_back({"港湾埠頭雪堆積場", std::round(random.between(8, 15)) * 10000.0,
+        town.dump_sites.push_back({"港湾埠頭雪堆積場",
+                                   std::round(random.between(8, 15)) * 10000.0,
                                    {x0 + width * 0.5, y0 + height + 200.0}});
     }
     return town;

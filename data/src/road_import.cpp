@@ -10,7 +10,7 @@
 namespace ykm::data {
 namespace {
 
-constexpr std::array<const char*, 8> mapping_keys{"id",    "name",   "class",   "priority",
+constexpr std::array<const char*, 8> mapping_keys{"id",    "name",   "class",    "priority",
                                                   "lanes", "oneway", "sidewalk", "width"};
 
 std::string lower(std::string s) {
@@ -83,8 +83,8 @@ RoadImport import_roads(const std::vector<std::filesystem::path>& sources,
         }
         if (!lines.attribution.empty() &&
             result.attribution.find(lines.attribution) == std::string::npos) {
-            result.attribution += result.attribution.empty() ? lines.attribution
-                                                             : "; " + lines.attribution;
+            result.attribution +=
+                result.attribution.empty() ? lines.attribution : "; " + lines.attribution;
         }
         if (lines.lines.empty()) {
             throw Error(source.string() + ": no roads to import");
@@ -99,9 +99,8 @@ RoadImport import_roads(const std::vector<std::filesystem::path>& sources,
             }
         }
     }
-    const gis::Epsg crs =
-        options.crs.value_or(gis::choose_projected_crs(gis::LonLat{
-            (extent.min_x + extent.max_x) / 2.0, (extent.min_y + extent.max_y) / 2.0}));
+    const gis::Epsg crs = options.crs.value_or(gis::choose_projected_crs(
+        gis::LonLat{(extent.min_x + extent.max_x) / 2.0, (extent.min_y + extent.max_y) / 2.0}));
 
     if (options.progress) {
         options.progress("projecting to " + gis::to_string(crs), 0.0);

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+
+namespace ykm::gui {
+
+/// Default size of the main window in pixels; screenshots have exactly this size.
+inline constexpr int default_window_width_px = 1024;
+inline constexpr int default_window_height_px = 700;
+
+/// What `yukimichi [--screenshot FILE] [--size WxH] [PROJECT]` asks for.
+struct LaunchOptions {
+    std::optional<std::filesystem::path> project;
+    /// Draw the window, save a PNG of it here and exit.
+    std::optional<std::filesystem::path> screenshot;
+    int width_px = default_window_width_px;
+    int height_px = default_window_height_px;
+    bool show_help = false;
+    bool show_version = false;
+};
+
+/// The usage text of `yukimichi`.
+extern const char* const launch_usage;
+
+/// Parses the arguments after the program name. `--screenshot FILE` and `--screenshot=FILE`
+/// are both accepted, likewise for `--size`. Throws ykm::Error naming the argument when an option
+/// is unknown, lacks its value, a size is not WIDTHxHEIGHT between 200 and 8192 pixels, or more
+/// than one project is given.
+LaunchOptions parse_launch_options(std::span<const std::string> args);
+
+} // namespace ykm::gui

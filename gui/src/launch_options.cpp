@@ -1,0 +1,92 @@
+#include "ykm/gui/launch_options.hpp"
+
+#include "ykm/gis/error.hpp"
+
+#include <charconv>
+#include <string_view>
+
+namespace ykm::gui {
+
+const char* const launch_usage =
+    R"(usage: yukimichi [--screenshot FILE] [--size WIDTHxHEIGHT] [PROJECT]
+
+Opens the Yukimichi desktop window, with PROJECT (a .ykm file) when given.
+
+  --screenshot FILE   draw the window, save a PNG of it to FILE and exit
+  --size WxH          window size in pixels (default 1024x700)
+  --version           print the version
+  --help              print this text
+)";
+
+namespace {
+
+constexpr int min_size_px = 200;
+constexpr int max_size_px = 8192;
+
+int parse_dimension(std::string_view text, const std::string& whole) {
+    int value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc{} || end != text.data() + text.size() || value < min_size_px ||
+        value > max_size_px) {
+        throw Error("--size '" + whole + "': expected WIDTHxHEIGHT, each 200 to 8192 pixels");
+    }
+    return value;
+}
+
+void parse_size(const std::string& text, LaunchOptions& options) {
+    const auto x = text.find('x');
+    if (x == std::string::npos) {
+        throw Error("--size '" + text + "': expected WIDTHxHEIGHT, for example 1024x700");
+    }
+    options.width_px = parse_dimension(std::string_view(text).substr(0, x), text);
+    options.height_px = parse_dimension(std::string_view(text).substr(x + 1), text);
+}
+
+} // namespace
+
+LaunchOptions parse_launch_options(std::span<const std::string> args) {
+    LaunchOptions options;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        std::string name = arg;
+        std::optional<std::string> value;
+        if (arg.starts_with("--")) {
+            if (const auto eq = arg.find('='); eq != std::string::npos) {
+                name = arg.substr(0, eq);
+                value = arg.substr(eq + 1);
+            }
+        }
+        const auto take_value = [&]() -> std::string {
+            if (value) {
+                return *value;
+            }
+            if (i + 1 >= args.size()) {
+                throw Error("option " + name + " needs a value");
+            }
+            return args[++i];
+        };
+        if (name == "--help" || name == "-h") {
+            options.show_help = true;
+        } else if (name == "--version") {
+            options.show_version = true;
+        } else if (name == "--screenshot") {
+            const std::string file = take_value();
+            if (file.empty()) {
+                throw Error("option --screenshot needs a file name");
+            }
+            options.screenshot = file;
+        } else if (name == "--size") {
+            parse_size(take_value(), options);
+        } else if (arg.starts_with("-") && arg != "-") {
+            throw Error("unknown option '" + arg + "'");
+        } else if (options.project) {
+            throw Error("more than one project given: '" + options.project->string() + "' and '" +
+                        arg + "'");
+        } else {
+            options.project = arg;
+        }
+    }
+    return options;
+}
+
+} // namespace ykm::gui
