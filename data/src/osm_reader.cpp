@@ -34,7 +34,7 @@ std::string lower(std::string s) {
 // libosmium detects the format from the file name, but only from lower-case suffixes.
 std::string osmium_format(const std::filesystem::path& file) {
     const std::string name = lower(file.filename().string());
-    for (const char* suffix : {".osm.pbf", ".pbf", ".osm.bz2", ".osm.gz", ".osm", ".o5m", ".osc"}) {
+    for (const char* suffix : {".osm.pbf", ".pbf", ".osm.bz2", ".osm.gz", ".osm", ".o5m"}) {
         if (name.ends_with(suffix)) {
             return std::string(suffix + 1) == "osm.pbf" ? "pbf" : std::string(suffix + 1);
         }

@@ -51,7 +51,7 @@ FieldMapping FieldMapping::parse(const std::vector<std::string>& items) {
 
 bool is_osm_file(const std::filesystem::path& path) {
     const std::string name = lower(path.filename().string());
-    for (const char* suffix : {".osm", ".pbf", ".osm.bz2", ".osm.gz", ".o5m", ".osc"}) {
+    for (const char* suffix : {".osm", ".pbf", ".osm.bz2", ".osm.gz", ".o5m"}) {
         if (name.ends_with(suffix)) {
             return true;
         }

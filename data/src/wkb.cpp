@@ -1,6 +1,5 @@
 #include "wkb.hpp"
 
-#include "ykm/data/project.hpp"
 #include "ykm/gis/error.hpp"
 
 #include <bit>
@@ -62,26 +61,49 @@ private:
 
 } // namespace
 
-std::vector<std::uint8_t> linestring_wkb(const gis::Polyline& line) {
+namespace {
+
+// The BLOB layout: 0x00, 0x01 (little endian), SRID, MBR (min x, min y, max x, max y),
+// 0x7C, class (1 point, 2 linestring), the coordinates, 0xFE.
+void put_spatialite_header(std::vector<std::uint8_t>& out, int srid, const gis::Box& mbr,
+                           std::uint32_t geometry_class) {
+    out.push_back(0x00);
+    out.push_back(0x01);
+    put_u32(out, static_cast<std::uint32_t>(srid));
+    put_f64(out, mbr.min_x);
+    put_f64(out, mbr.min_y);
+    put_f64(out, mbr.max_x);
+    put_f64(out, mbr.max_y);
+    out.push_back(0x7C);
+    put_u32(out, geometry_class);
+}
+
+} // namespace
+
+std::vector<std::uint8_t> spatialite_linestring(int srid, const gis::Polyline& line) {
+    gis::Box mbr = gis::Box::empty();
+    for (const gis::XY& p : line) {
+        mbr.extend(p);
+    }
     std::vector<std::uint8_t> out;
-    out.reserve(9 + line.size() * 16);
-    out.push_back(1);
-    put_u32(out, 2);
+    out.reserve(48 + line.size() * 16);
+    put_spatialite_header(out, srid, mbr, 2);
     put_u32(out, static_cast<std::uint32_t>(line.size()));
     for (const gis::XY& p : line) {
         put_f64(out, p.x);
         put_f64(out, p.y);
     }
+    out.push_back(0xFE);
     return out;
 }
 
-std::vector<std::uint8_t> point_wkb(const gis::XY& p) {
+std::vector<std::uint8_t> spatialite_point(int srid, const gis::XY& p) {
     std::vector<std::uint8_t> out;
-    out.reserve(21);
-    out.push_back(1);
-    put_u32(out, 1);
+    out.reserve(60);
+    put_spatialite_header(out, srid, gis::Box{p.x, p.y, p.x, p.y}, 1);
     put_f64(out, p.x);
     put_f64(out, p.y);
+    out.push_back(0xFE);
     return out;
 }
 

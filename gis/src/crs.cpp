@@ -196,16 +196,37 @@ XY CoordinateTransform::inverse(XY p) const {
 }
 
 double geodesic_length_m(std::span<const XY> lonlat_points) {
+    constexpr double a = 6378137.0;
+    constexpr double f = 1.0 / 298.257222101;
+    constexpr double e2 = f * (2.0 - f);
+    constexpr double rad = std::numbers::pi / 180.0;
     static const geod_geodesic grs80 = [] {
         geod_geodesic g{};
-        geod_init(&g, 6378137.0, 1.0 / 298.257222101);
+        geod_init(&g, a, f);
         return g;
     }();
     double length = 0.0;
     for (std::size_t i = 1; i < lonlat_points.size(); ++i) {
+        const XY& p = lonlat_points[i - 1];
+        const XY& q = lonlat_points[i];
+        const double dlon = q.x - p.x;
+        const double dlat = q.y - p.y;
+        if (std::abs(dlon) < 0.01 && std::abs(dlat) < 0.01) {
+            // Under about a kilometre the ellipsoid is flat to 1e-7 of the distance: the
+            // meridian and prime-vertical radii at the mid-latitude give it with one sine and
+            // one cosine instead of the iterative geodesic.
+            const double phi = (p.y + q.y) * 0.5 * rad;
+            const double s = std::sin(phi);
+            const double w2 = 1.0 - e2 * s * s;
+            const double w = std::sqrt(w2);
+            const double meridian = a * (1.0 - e2) / (w2 * w);
+            const double prime_vertical = a / w;
+            length +=
+                std::hypot(dlat * rad * meridian, dlon * rad * prime_vertical * std::cos(phi));
+            continue;
+        }
         double s12 = 0.0;
-        geod_inverse(&grs80, lonlat_points[i - 1].y, lonlat_points[i - 1].x, lonlat_points[i].y,
-                     lonlat_points[i].x, &s12, nullptr, nullptr);
+        geod_inverse(&grs80, p.y, p.x, q.y, q.x, &s12, nullptr, nullptr);
         length += s12;
     }
     return length;

@@ -99,7 +99,9 @@ RoadNetwork build_road_network(std::vector<RoadLine> lines, Epsg crs,
         auto [it, inserted] = node_of_key.try_emplace(key, 0);
         if (inserted) {
             it->second = static_cast<std::int64_t>(network.nodes.size()) + 1;
-            network.nodes.push_back(RoadNode{it->second, at, {}});
+            // Positive keys are the source's own node ids (OSM); noding makes negative ones.
+            network.nodes.push_back(
+                RoadNode{it->second, at, key > 0 ? std::to_string(key) : std::string()});
         }
         return it->second;
     };

@@ -4,6 +4,7 @@
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <cmath>
 #include <vector>
 
 namespace bdata = boost::unit_test::data;
@@ -82,6 +83,26 @@ BOOST_AUTO_TEST_CASE(measures_geodesic_length) {
     // One degree of latitude at the equator on GRS80: 110,574.4 m.
     const std::vector<XY> meridian{{0.0, 0.0}, {0.0, 1.0}};
     BOOST_TEST(geodesic_length_m(meridian) == 110574.389, boost::test_tools::tolerance(1e-6));
+}
+
+struct Step {
+    XY from;
+    XY to;
+    double metres; // from PROJ's `geod -I +ellps=GRS80 +units=m`
+};
+std::ostream& operator<<(std::ostream& os, const Step& s) {
+    return os << s.metres << " m";
+}
+
+BOOST_DATA_TEST_CASE(measures_short_steps_like_the_geodesic,
+                     bdata::make(std::vector<Step>{
+                         {{140.5, 40.0}, {140.501, 40.005}, 561.702},
+                         {{141.35, 43.06}, {141.3504, 43.0601}, 34.426},
+                     }),
+                     step) {
+    const std::vector<XY> line{step.from, step.to};
+    // geod prints millimetres: agree to the millimetre.
+    BOOST_TEST(std::abs(geodesic_length_m(line) - step.metres) < 0.001);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -127,7 +127,4 @@ private:
 void create_project_atomically(const std::filesystem::path& path, gis::Epsg crs, bool overwrite,
                                const std::function<void(Project&)>& fill);
 
-/// Little-endian WKB of a linestring.
-std::vector<std::uint8_t> linestring_wkb(const gis::Polyline& line);
-
 } // namespace ykm::data
