@@ -379,6 +379,10 @@ BOOST_AUTO_TEST_CASE(tiny_town_is_split_at_shared_nodes_with_oneway_and_reversed
     check_at(p11[1], 141.3510, 43.0590);
     check_at(p11[2], 141.3510, 43.0580);
     BOOST_CHECK_EQUAL(w11[0]->from_node, w10[0]->to_node);
+    // Nodes keep their OSM ids: way 11 runs from OSM node 2 to OSM node 5.
+    const auto& nodes = import.network.nodes;
+    BOOST_CHECK_EQUAL(nodes.at(static_cast<std::size_t>(w11[0]->from_node - 1)).source_id, "2");
+    BOOST_CHECK_EQUAL(nodes.at(static_cast<std::size_t>(w11[0]->to_node - 1)).source_id, "5");
 
     // junction=roundabout implies oneway; the closed way is one loop segment.
     const auto& w12 = ways.at("12");

@@ -147,6 +147,27 @@ BOOST_AUTO_TEST_CASE(refuses_a_project_from_a_newer_schema) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(migrates_an_older_project_forward_when_opened_for_writing) {
+    TempDir dir;
+    const auto path = dir / "old.ykm";
+    {
+        // A version-0 project: SpatiaLite metadata and ykm_meta with its CRS, no layers yet.
+        Database db(path, OpenMode::create);
+        db.exec("SELECT InitSpatialMetadata(1, 'NONE'); SELECT InsertEpsgSrid(6678);"
+                "CREATE TABLE ykm_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);"
+                "INSERT INTO ykm_meta VALUES ('crs', 'EPSG:6678'), ('schema_version', '0');");
+    }
+    BOOST_CHECK_THROW(Project::open(path, OpenMode::read_only), Error);
+    {
+        Project p = Project::open(path, OpenMode::read_write);
+        BOOST_TEST(p.schema_version() == current_schema_version);
+        p.replace_road_network(two_segment_network());
+    }
+    Project p = Project::open(path, OpenMode::read_only);
+    BOOST_TEST(*p.metadata("schema_version") == std::to_string(current_schema_version));
+    BOOST_TEST(p.info().segment_count == 3);
+}
+
 BOOST_AUTO_TEST_CASE(refuses_a_sqlite_file_that_is_not_a_project) {
     TempDir dir;
     {
