@@ -6,6 +6,8 @@
 #include <array>
 #include <bit>
 #include <cmath>
+#include <numbers>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -113,7 +115,7 @@ gis::RoadAttributes attributes_for(StreetKind kind, bool east_west, int index, R
     return a;
 }
 
-std::vector<std::uint8_t> rectangle_wkb(double x0, double y0, double x1, double y1) {
+std::vector<std::uint8_t> quadrilateral_wkb(const std::array<gis::XY, 4>& corners) {
     std::vector<std::uint8_t> wkb{1, 3, 0, 0, 0, 1, 0, 0, 0, 5, 0, 0, 0};
     auto put = [&wkb](double d) {
         const auto bits = std::bit_cast<std::uint64_t>(d);
@@ -121,11 +123,80 @@ std::vector<std::uint8_t> rectangle_wkb(double x0, double y0, double x1, double 
             wkb.push_back(static_cast<std::uint8_t>(bits >> (8 * i)));
         }
     };
-    for (auto [x, y] : {std::pair{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}) {
-        put(x);
-        put(y);
+    for (std::size_t k = 0; k <= corners.size(); ++k) {
+        put(corners[k % corners.size()].x);
+        put(corners[k % corners.size()].y);
     }
     return wkb;
+}
+
+// Where segments ab and cd cross: the fractions along each, strictly inside both.
+std::optional<std::pair<double, double>> crossing(const gis::XY& a, const gis::XY& b,
+                                                  const gis::XY& c, const gis::XY& d) {
+    const double rx = b.x - a.x;
+    const double ry = b.y - a.y;
+    const double sx = d.x - c.x;
+    const double sy = d.y - c.y;
+    const double den = rx * sy - ry * sx;
+    if (std::abs(den) < 1e-12) {
+        return std::nullopt;
+    }
+    const double t = ((c.x - a.x) * sy - (c.y - a.y) * sx) / den;
+    const double u = ((c.x - a.x) * ry - (c.y - a.y) * rx) / den;
+    if (t <= 0.0 || t >= 1.0 || u <= 0.0 || u >= 1.0) {
+        return std::nullopt;
+    }
+    return std::pair{t, u};
+}
+
+// Lays `road` over `lines`, inserting a shared vertex wherever it crosses one of them, so the
+// crossings are at-grade intersections.
+void cross_at_grade(gis::RoadLine& road, std::vector<gis::RoadLine>& lines,
+                    std::int64_t& next_key) {
+    struct Cut {
+        std::size_t edge;
+        double along;
+        gis::XY at;
+        std::int64_t key;
+    };
+    auto insert_cuts = [](gis::RoadLine& line, std::vector<Cut>& cuts) {
+        std::ranges::sort(cuts, {}, [](const Cut& c) { return std::pair{c.edge, c.along}; });
+        gis::RoadLine out;
+        out.attributes = std::move(line.attributes);
+        std::size_t c = 0;
+        for (std::size_t k = 0; k < line.points.size(); ++k) {
+            out.points.push_back(line.points[k]);
+            out.vertex_keys.push_back(line.vertex_keys[k]);
+            for (; c < cuts.size() && cuts[c].edge == k; ++c) {
+                out.points.push_back(cuts[c].at);
+                out.vertex_keys.push_back(cuts[c].key);
+            }
+        }
+        line = std::move(out);
+    };
+    std::vector<Cut> road_cuts;
+    for (gis::RoadLine& line : lines) {
+        std::vector<Cut> cuts;
+        for (std::size_t e = 0; e + 1 < line.points.size(); ++e) {
+            for (std::size_t r = 0; r + 1 < road.points.size(); ++r) {
+                const auto hit = crossing(line.points[e], line.points[e + 1], road.points[r],
+                                          road.points[r + 1]);
+                if (!hit) {
+                    continue;
+                }
+                const gis::XY& a = line.points[e];
+                const gis::XY& b = line.points[e + 1];
+                const gis::XY at{a.x + hit->first * (b.x - a.x), a.y + hit->first * (b.y - a.y)};
+                cuts.push_back({e, hit->first, at, next_key});
+                road_cuts.push_back({r, hit->second, at, next_key});
+                ++next_key;
+            }
+        }
+        if (!cuts.empty()) {
+            insert_cuts(line, cuts);
+        }
+    }
+    insert_cuts(road, road_cuts);
 }
 
 } // namespace
@@ -164,10 +235,38 @@ DemoTown generate_demo_town(std::uint64_t seed, TownSize size) {
     }
     std::int64_t next_key = static_cast<std::int64_t>(nx * ny) + 1;
 
-    // Residential block edges that are missing (parks, rail yards, private land) make the grid
-    // irregular; arterials and collectors are always complete.
-    auto edge_exists = [&](StreetKind kind) {
-        return kind != StreetKind::residential || !random.chance(0.08);
+    // The built-up area is an irregular oval (a few random harmonics on its radius): residential
+    // streets stop at its edge, collectors a little beyond, arterials run on out of town.
+    const double cx = (nx - 1) / 2.0;
+    const double cy = (ny - 1) / 2.0;
+    std::array<double, 3> amplitude{};
+    std::array<double, 3> phase{};
+    for (std::size_t k = 0; k < amplitude.size(); ++k) {
+        amplitude[k] = random.between(0.03, 0.09);
+        phase[k] = random.between(0.0, 2.0 * std::numbers::pi);
+    }
+    auto in_town = [&](int i, int j, double slack) {
+        const double dx = (i - cx) / (cx + 0.5);
+        const double dy = (j - cy) / (cy + 0.5);
+        const double angle = std::atan2(dy, dx);
+        double edge = 0.95;
+        for (std::size_t k = 0; k < amplitude.size(); ++k) {
+            edge += amplitude[k] * std::sin(static_cast<double>(k + 2) * angle + phase[k]);
+        }
+        return std::hypot(dx, dy) <= edge * slack;
+    };
+    // Inside the town some residential block edges are missing too (parks, rail yards, private
+    // land), which makes the grid irregular.
+    auto edge_exists = [&](StreetKind kind, int i, int j, int ni, int nj) {
+        switch (kind) {
+        case StreetKind::arterial:
+            return true;
+        case StreetKind::collector:
+            return in_town(i, j, 1.2) && in_town(ni, nj, 1.2);
+        case StreetKind::residential:
+            return in_town(i, j, 1.0) && in_town(ni, nj, 1.0) && !random.chance(0.08);
+        }
+        return true;
     };
 
     std::vector<gis::RoadLine> lines;
@@ -219,7 +318,7 @@ DemoTown generate_demo_town(std::uint64_t seed, TownSize size) {
             }
             const int ni = east_west ? s + 1 : index;
             const int nj = east_west ? index : s + 1;
-            if (!edge_exists(kind)) {
+            if (!edge_exists(kind, i, j, ni, nj)) {
                 flush();
                 continue;
             }
@@ -265,6 +364,48 @@ DemoTown generate_demo_town(std::uint64_t seed, TownSize size) {
         lines.push_back(std::move(lane));
     }
 
+    // A national-route bypass sweeps across the town on a curve.
+    const double width_m = (nx - 1) * block_m;
+    const double height_m = (ny - 1) * block_m;
+    const gis::XY from{town_origin.x - 50.0, town_origin.y + height_m * random.between(0.1, 0.3)};
+    const gis::XY control{town_origin.x + width_m * 0.5,
+                          town_origin.y + height_m * random.between(0.7, 1.1)};
+    const gis::XY to{town_origin.x + width_m + 50.0,
+                     town_origin.y + height_m * random.between(0.5, 0.8)};
+    gis::RoadLine bypass;
+    bypass.attributes.road_class = "trunk";
+    bypass.attributes.priority = gis::PriorityClass::first;
+    bypass.attributes.lanes = 4;
+    bypass.attributes.width_m = 18.0;
+    bypass.attributes.sidewalk = true;
+    bypass.attributes.name = "国道280号バイパス";
+    bypass.attributes.source_id = "demo-bypass";
+    constexpr int bypass_points = 64;
+    for (int k = 0; k <= bypass_points; ++k) {
+        const double t = static_cast<double>(k) / bypass_points;
+        const double u = 1.0 - t;
+        bypass.points.push_back({u * u * from.x + 2 * u * t * control.x + t * t * to.x,
+                                 u * u * from.y + 2 * u * t * control.y + t * t * to.y});
+        bypass.vertex_keys.push_back(next_key++);
+    }
+    cross_at_grade(bypass, lines, next_key);
+    lines.push_back(std::move(bypass));
+
+    // Few Japanese town grids run north-south: turn the whole town about its centre.
+    const double turn = random.between(-0.35, 0.35);
+    const gis::XY centre{town_origin.x + width_m / 2.0, town_origin.y + height_m / 2.0};
+    auto rotate = [&](const gis::XY& p) {
+        const double dx = p.x - centre.x;
+        const double dy = p.y - centre.y;
+        return gis::XY{centre.x + dx * std::cos(turn) - dy * std::sin(turn),
+                       centre.y + dx * std::sin(turn) + dy * std::cos(turn)};
+    };
+    for (gis::RoadLine& line : lines) {
+        for (gis::XY& p : line.points) {
+            p = rotate(p);
+        }
+    }
+
     DemoTown town;
     town.network = gis::build_road_network(std::move(lines), town_crs);
 
@@ -282,8 +423,12 @@ DemoTown generate_demo_town(std::uint64_t seed, TownSize size) {
             District d;
             d.name = district_name(r, c, dc);
             d.code = (n + 1 < 10 ? "D0" : "D") + std::to_string(n + 1);
-            d.wkb = rectangle_wkb(x0 + width * c / dc, y0 + height * r / 2.0,
-                                  x0 + width * (c + 1) / dc, y0 + height * (r + 1) / 2.0);
+            const double left = x0 + width * c / dc;
+            const double right = x0 + width * (c + 1) / dc;
+            const double bottom = y0 + height * r / 2.0;
+            const double top = y0 + height * (r + 1) / 2.0;
+            d.wkb = quadrilateral_wkb({rotate({left, bottom}), rotate({right, bottom}),
+                                       rotate({right, top}), rotate({left, top})});
             town.districts.push_back(std::move(d));
             // A depot in every other district, at the arterial crossing nearest its centre.
             if (n % 2 == 0) {
@@ -291,21 +436,18 @@ DemoTown generate_demo_town(std::uint64_t seed, TownSize size) {
                 const int cj = ((2 * r + 1) * (ny - 1)) / 4;
                 const gis::XY p = at(ci, cj);
                 town.depots.push_back({"第" + std::to_string(town.depots.size() + 1) + "除雪基地",
-                                       {p.x + 25.0, p.y + 25.0}});
+                                       rotate({p.x + 25.0, p.y + 25.0})});
             }
         }
     }
     // Dump sites on the river flats beyond the town's edges.
-    town.dump_sites.push_back({"堤川河川敷雪堆積場",
-                               std::round(random.between(4, 9)) * 10000.0,
-                               {x0 - 150.0, y0 + height * 0.4}});
-    town.dump_sites.push_back({"東部緑地雪堆積場",
-                               std::round(random.between(2, 6)) * 10000.0,
-                               {x0 + width + 150.0, y0 + height * 0.6}});
+    town.dump_sites.push_back({"堤川河川敷雪堆積場", std::round(random.between(4, 9)) * 10000.0,
+                               rotate({x0 - 150.0, y0 + height * 0.4})});
+    town.dump_sites.push_back({"東部緑地雪堆積場", std::round(random.between(2, 6)) * 10000.0,
+                               rotate({x0 + width + 150.0, y0 + height * 0.6})});
     if (size != TownSize::small) {
-        town.dump_sites.push_back({"港湾埠頭雪堆積場",
-                                   std::round(random.between(8, 15)) * 10000.0,
-                                   {x0 + width * 0.5, y0 + height + 200.0}});
+        town.dump_sites.push_back({"港湾埠頭雪堆積場", std::round(random.between(8, 15)) * 10000.0,
+                                   rotate({x0 + width * 0.5, y0 + height + 200.0})});
     }
     return town;
 }

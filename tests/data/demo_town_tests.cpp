@@ -81,6 +81,29 @@ BOOST_AUTO_TEST_CASE(a_town_has_every_priority_class_one_way_streets_and_dead_en
     BOOST_TEST(largest_component(town.network) >= town.network.nodes.size() * 99 / 100);
 }
 
+BOOST_AUTO_TEST_CASE(the_bypass_meets_the_streets_it_crosses_at_grade) {
+    const DemoTown town = generate_demo_town(2, TownSize::small);
+    std::map<std::int64_t, int> degree;
+    std::vector<const gis::RoadSegment*> bypass;
+    for (const auto& s : town.network.segments) {
+        ++degree[s.from_node];
+        ++degree[s.to_node];
+        if (s.attributes.source_id == "demo-bypass") {
+            bypass.push_back(&s);
+        }
+    }
+    // The bypass is cut at every street it crosses, and every cut is a real intersection:
+    // its inner nodes join at least one other street (degree 4, or 3 where a street ends).
+    BOOST_TEST(bypass.size() > 10U);
+    std::size_t crossings = 0;
+    for (const auto* s : bypass) {
+        if (degree[s->to_node] >= 3) {
+            ++crossings;
+        }
+    }
+    BOOST_TEST(crossings + 1 >= bypass.size());
+}
+
 BOOST_AUTO_TEST_CASE(district_counts_grow_with_size_within_four_to_eight) {
     BOOST_TEST(generate_demo_town(1, TownSize::small).districts.size() == 4U);
     BOOST_TEST(generate_demo_town(1, TownSize::medium).districts.size() == 6U);
