@@ -3,23 +3,11 @@
 namespace ykm::cli {
 
 std::optional<std::string> Args::take(const std::string& name) {
-    std::optional<std::string> value;
-    for (std::size_t i = 0; i < m_args.size();) {
-        if (m_args[i] == name) {
-            if (i + 1 >= m_args.size()) {
-                throw UsageError(m_command + ": " + name + " needs a value");
-            }
-            value = m_args[i + 1];
-            m_args.erase(m_args.begin() + static_cast<std::ptrdiff_t>(i),
-                         m_args.begin() + static_cast<std::ptrdiff_t>(i) + 2);
-        } else if (m_args[i].starts_with(name + "=")) {
-            value = m_args[i].substr(name.size() + 1);
-            m_args.erase(m_args.begin() + static_cast<std::ptrdiff_t>(i));
-        } else {
-            ++i;
-        }
+    auto values = take_all(name);
+    if (values.empty()) {
+        return std::nullopt;
     }
-    return value;
+    return values.back();
 }
 
 std::vector<std::string> Args::take_all(const std::string& name) {

@@ -3,6 +3,7 @@
 #include "ykm/data/export.hpp"
 #include "ykm/data/layer_import.hpp"
 #include "ykm/data/project.hpp"
+#include "ykm/data/road_import.hpp"
 
 #include <cstdio>
 
@@ -39,24 +40,8 @@ int run_add_layer(Args& args) {
     options.layer = args.take("--layer");
     options.source_crs = args.take("--source-crs");
     options.encoding = args.take("--encoding");
-    for (const std::string& item : args.take_all("--map")) {
-        std::size_t start = 0;
-        while (start < item.size()) {
-            const std::size_t comma = std::min(item.find(',', start), item.size());
-            const std::string pair = item.substr(start, comma - start);
-            start = comma + 1;
-            const auto eq = pair.find('=');
-            if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size()) {
-                throw UsageError("add-layer: --map '" + pair + "' is not key=FIELD");
-            }
-            const std::string key = pair.substr(0, eq);
-            if (key != "name" && key != "code" && key != "capacity") {
-                throw UsageError("add-layer: --map key '" + key +
-                                 "' is not one of name, code, capacity");
-            }
-            options.field_of[key] = pair.substr(eq + 1);
-        }
-    }
+    options.field_of =
+        data::FieldMapping::parse(args.take_all("--map"), {"name", "code", "capacity"}).field_of;
     const auto files = args.positional(3, 3, "PROJECT LAYER SOURCE (see ykm add-layer --help)");
     const data::Layer layer = data::parse_layer(files[1]);
     data::Project project = data::Project::open(files[0]);

@@ -4,14 +4,10 @@
 #include "ykm/gis/error.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 
 namespace ykm::data {
 namespace {
-
-constexpr std::array<const char*, 8> mapping_keys{"id",    "name",   "class",    "priority",
-                                                  "lanes", "oneway", "sidewalk", "width"};
 
 std::string lower(std::string s) {
     std::ranges::transform(s, s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -20,7 +16,14 @@ std::string lower(std::string s) {
 
 } // namespace
 
-FieldMapping FieldMapping::parse(const std::vector<std::string>& items) {
+const std::vector<std::string>& FieldMapping::road_keys() {
+    static const std::vector<std::string> keys{"id",    "name",   "class",    "priority",
+                                               "lanes", "oneway", "sidewalk", "width"};
+    return keys;
+}
+
+FieldMapping FieldMapping::parse(const std::vector<std::string>& items,
+                                 const std::vector<std::string>& keys) {
     FieldMapping mapping;
     for (const std::string& item : items) {
         std::size_t start = 0;
@@ -36,10 +39,10 @@ FieldMapping FieldMapping::parse(const std::vector<std::string>& items) {
                 throw Error("--map: '" + pair + "' is not key=FIELD");
             }
             const std::string key = pair.substr(0, eq);
-            if (std::ranges::find(mapping_keys, key) == mapping_keys.end()) {
+            if (std::ranges::find(keys, key) == keys.end()) {
                 std::string known;
-                for (const char* k : mapping_keys) {
-                    known += known.empty() ? k : std::string(", ") + k;
+                for (const std::string& k : keys) {
+                    known += known.empty() ? k : ", " + k;
                 }
                 throw Error("--map: unknown key '" + key + "' (keys: " + known + ")");
             }

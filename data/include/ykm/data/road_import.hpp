@@ -21,9 +21,13 @@ using Progress = std::function<void(const std::string& stage, double fraction)>;
 struct FieldMapping {
     std::map<std::string, std::string> field_of;
 
-    /// Parses "key=field[,key=field...]" items. Throws ykm::Error naming an unknown key or an
-    /// item without '='.
-    static FieldMapping parse(const std::vector<std::string>& items);
+    /// The keys of road attributes.
+    static const std::vector<std::string>& road_keys();
+
+    /// Parses "key=field[,key=field...]" items with keys from `keys`. Throws ykm::Error naming
+    /// an unknown key or an item without '='.
+    static FieldMapping parse(const std::vector<std::string>& items,
+                              const std::vector<std::string>& keys = road_keys());
 };
 
 /// Options for import_roads().
