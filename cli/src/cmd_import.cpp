@@ -70,25 +70,25 @@ int run_import(Args& args) {
 
     const std::vector<std::filesystem::path> paths(sources.begin(), sources.end());
     data::RoadImport imported;
-    try {
+    {
+        const ProgressLine line;
         imported = data::import_roads(paths, options);
-    } catch (...) {
-        finish_progress();
-        throw;
+        if (options.progress) {
+            options.progress("writing " + std::filesystem::path(*output).filename().string(), 0.0);
+        }
+        data::create_project_atomically(
+            *output, imported.network.crs, overwrite, [&](data::Project& project) {
+                project.replace_road_network(imported.network);
+                if (!imported.attribution.empty()) {
+                    project.set_metadata("attribution", imported.attribution);
+                }
+                std::string joined;
+                for (const auto& s : sources) {
+                    joined += (joined.empty() ? "" : " ") + s;
+                }
+                project.set_metadata("source", joined);
+            });
     }
-    finish_progress();
-    data::create_project_atomically(
-        *output, imported.network.crs, overwrite, [&](data::Project& project) {
-            project.replace_road_network(imported.network);
-            if (!imported.attribution.empty()) {
-                project.set_metadata("attribution", imported.attribution);
-            }
-            std::string joined;
-            for (const auto& s : sources) {
-                joined += (joined.empty() ? "" : " ") + s;
-            }
-            project.set_metadata("source", joined);
-        });
     for (const std::string& warning : imported.warnings) {
         std::fprintf(stderr, "ykm import: warning: %s\n", warning.c_str());
     }

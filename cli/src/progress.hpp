@@ -11,4 +11,14 @@ data::Progress terminal_progress();
 /// Ends the progress line, if one was drawn.
 void finish_progress();
 
+/// Ends the progress line when it goes out of scope, however the scope is left, so that the
+/// messages after it start on a clean line.
+class ProgressLine {
+public:
+    ProgressLine() = default;
+    ~ProgressLine() { finish_progress(); }
+    ProgressLine(const ProgressLine&) = delete;
+    ProgressLine& operator=(const ProgressLine&) = delete;
+};
+
 } // namespace ykm::cli
