@@ -22,6 +22,12 @@ void create_spatial_index(Database& db, const std::string& table) {
     if (!index.step() || index.column_int(0) != 1) {
         throw Error(db.path().string() + ": cannot create the spatial index of " + table);
     }
+    // SpatiaLite (re)installs with the index its tm* triggers, which stamp
+    // geometry_columns_time on every row written; nothing reads those stamps, and they cost a
+    // write per row.
+    for (const char* kind : {"tmi", "tmu", "tmd"}) {
+        db.exec(std::string("DROP TRIGGER IF EXISTS ") + kind + "_" + table + "_geom");
+    }
 }
 
 // Replacing every row of spatial tables: dropping their R*Trees and building each once from
@@ -96,11 +102,6 @@ CREATE TABLE dump_sites (
         if (!add.step() || add.column_int(0) != 1) {
             throw Error(db.path().string() + ": cannot add the geometry column of " + table +
                         " in EPSG:" + s);
-        }
-        // The tm* triggers stamp geometry_columns_time on every row written; nothing reads
-        // those stamps, and they cost a write per row.
-        for (const char* kind : {"tmi", "tmu", "tmd"}) {
-            db.exec(std::string("DROP TRIGGER IF EXISTS ") + kind + "_" + table + "_geom");
         }
         create_spatial_index(db, table);
     }

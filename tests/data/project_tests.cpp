@@ -80,6 +80,15 @@ BOOST_AUTO_TEST_CASE(round_trips_a_road_network) {
         p.replace_road_network(two_segment_network());
     }
     Project p = Project::open(dir / "town.ykm", OpenMode::read_only);
+    // The R*Trees rebuilt after the bulk write hold exactly the rows.
+    for (const char* table : {"road_segments", "road_nodes"}) {
+        Statement check(p.database(), std::string("SELECT CheckSpatialIndex('") + table +
+                                          "', 'geom'), (SELECT count(*) FROM idx_" + table +
+                                          "_geom), (SELECT count(*) FROM " + table + ")");
+        BOOST_REQUIRE(check.step());
+        BOOST_TEST(check.column_int(0) == 1);
+        BOOST_TEST(check.column_int(1) == check.column_int(2));
+    }
     const gis::RoadNetwork n = p.load_road_network();
     BOOST_TEST(n.nodes.size() == 4U);
     BOOST_TEST(n.segments.size() == 3U);
