@@ -9,7 +9,7 @@ namespace ykm::cli {
 
 namespace {
 constexpr const char* demo_usage =
-    R"(usage: ykm demo-town -o PROJECT [--seed N] [--size small|medium|large] [--overwrite]
+    R"(usage: ykm demo-town -o PROJECT [--seed N] [--size small|medium|large|city] [--overwrite]
 
 Generates a snowy Japanese demo town in JGD2011 zone X: arterials (第1種), collectors (第2種),
 a residential grid with cul-de-sacs (第3種), one-way streets, districts (工区), depots and snow

@@ -29,7 +29,7 @@ Commands:
   info PROJECT [--json]         CRS, extent, counts, km by priority class, districts
   export PROJECT LAYER OUTPUT [-f FORMAT]
                                 write a layer as GeoJSON, GeoPackage, Shapefile or CSV
-  demo-town -o PROJECT [--seed N] [--size small|medium|large]
+  demo-town -o PROJECT [--seed N] [--size small|medium|large|city]
                                 generate a snowy demo town
   --version                     print the version
 

@@ -51,6 +51,8 @@ Layout layout_for(TownSize size) {
         return {36, 24, 3};
     case TownSize::large:
         return {72, 48, 4};
+    case TownSize::city:
+        return {320, 212, 4};
     }
     return {18, 12, 2};
 }
@@ -211,7 +213,10 @@ TownSize parse_town_size(const std::string& text) {
     if (text == "large") {
         return TownSize::large;
     }
-    throw Error("town size '" + text + "' is not one of small, medium, large");
+    if (text == "city") {
+        return TownSize::city;
+    }
+    throw Error("town size '" + text + "' is not one of small, medium, large, city");
 }
 
 DemoTown generate_demo_town(std::uint64_t seed, TownSize size) {

@@ -108,6 +108,7 @@ BOOST_AUTO_TEST_CASE(district_counts_grow_with_size_within_four_to_eight) {
     BOOST_TEST(generate_demo_town(1, TownSize::small).districts.size() == 4U);
     BOOST_TEST(generate_demo_town(1, TownSize::medium).districts.size() == 6U);
     BOOST_TEST(generate_demo_town(1, TownSize::large).districts.size() == 8U);
+    BOOST_CHECK(parse_town_size("city") == TownSize::city);
     BOOST_CHECK_THROW(parse_town_size("huge"), Error);
 }
 

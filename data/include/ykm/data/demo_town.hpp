@@ -8,10 +8,11 @@
 
 namespace ykm::data {
 
-/// Size of a generated town.
-enum class TownSize { small, medium, large };
+/// Size of a generated town: small (~400 segments), medium (~1,500), large (~5,600), city
+/// (100,000+, for benchmarks).
+enum class TownSize { small, medium, large, city };
 
-/// Parses "small", "medium", "large"; throws ykm::Error otherwise.
+/// Parses "small", "medium", "large", "city"; throws ykm::Error otherwise.
 TownSize parse_town_size(const std::string& text);
 
 /// A generated snowy Japanese town: its road network (JGD2011 plane rectangular zone X) and
