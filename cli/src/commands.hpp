@@ -11,5 +11,6 @@ int run_import(Args& args);
 int run_add_layer(Args& args);
 int run_export(Args& args);
 int run_demo_town(Args& args);
+int run_render(Args& args);
 
 } // namespace ykm::cli

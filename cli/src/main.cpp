@@ -31,6 +31,8 @@ Commands:
                                 write a layer as GeoJSON, GeoPackage, Shapefile or CSV
   demo-town -o PROJECT [--seed N] [--size small|medium|large|city]
                                 generate a snowy demo town
+  render PROJECT -o OUT.png|OUT.pdf [--size WxH] [--bbox ...|--center LON,LAT --scale N]
+                                draw the map as a picture or a printable PDF sheet
   --version                     print the version
 
 Run 'ykm COMMAND --help' for a command's options.
@@ -51,7 +53,7 @@ int main(int argc, char** argv) {
     }
     const std::map<std::string, std::function<int(Args&)>> commands{
         {"import", run_import}, {"add-layer", run_add_layer}, {"info", run_info},
-        {"export", run_export}, {"demo-town", run_demo_town},
+        {"export", run_export}, {"demo-town", run_demo_town}, {"render", run_render},
     };
     const auto command = commands.find(all[0]);
     if (command == commands.end()) {

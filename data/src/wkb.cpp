@@ -124,4 +124,46 @@ gis::Polyline parse_linestring_wkb(std::span<const std::uint8_t> wkb) {
     return line;
 }
 
+namespace {
+
+void read_polygon_rings(Reader& r, bool little, std::vector<gis::Polyline>& rings) {
+    const std::uint32_t ring_count = r.u32(little);
+    for (std::uint32_t i = 0; i < ring_count; ++i) {
+        const std::uint32_t n = r.u32(little);
+        gis::Polyline ring;
+        ring.reserve(n);
+        for (std::uint32_t j = 0; j < n; ++j) {
+            const double x = r.f64(little);
+            const double y = r.f64(little);
+            ring.push_back({x, y});
+        }
+        rings.push_back(std::move(ring));
+    }
+}
+
+} // namespace
+
+std::vector<gis::Polyline> parse_polygon_rings_wkb(std::span<const std::uint8_t> wkb) {
+    Reader r(wkb);
+    const bool little = r.byte() == 1;
+    const std::uint32_t type = r.u32(little);
+    std::vector<gis::Polyline> rings;
+    if (type == 3) {
+        read_polygon_rings(r, little, rings);
+        return rings;
+    }
+    if (type != 6) {
+        throw Error("WKB geometry is not a polygon or multipolygon");
+    }
+    const std::uint32_t parts = r.u32(little);
+    for (std::uint32_t i = 0; i < parts; ++i) {
+        const bool part_little = r.byte() == 1;
+        if (r.u32(part_little) != 3) {
+            throw Error("WKB multipolygon holds a part that is not a polygon");
+        }
+        read_polygon_rings(r, part_little, rings);
+    }
+    return rings;
+}
+
 } // namespace ykm::data

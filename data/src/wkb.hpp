@@ -18,4 +18,8 @@ std::vector<std::uint8_t> spatialite_point(int srid, const gis::XY& p);
 /// Reads the points of a WKB linestring (either byte order). Throws ykm::Error if it is not one.
 gis::Polyline parse_linestring_wkb(std::span<const std::uint8_t> wkb);
 
+/// Reads the rings of a WKB polygon or multipolygon (either byte order), exterior rings and
+/// holes of every part in order. Throws ykm::Error if it is neither.
+std::vector<gis::Polyline> parse_polygon_rings_wkb(std::span<const std::uint8_t> wkb);
+
 } // namespace ykm::data

@@ -1,0 +1,127 @@
+#pragma once
+
+#include "ykm/gis/map_content.hpp"
+#include "ykm/gis/map_view.hpp"
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ykm::gis {
+
+/// A colour, 8 bits per channel.
+struct Rgb {
+    std::uint8_t red = 0;
+    std::uint8_t green = 0;
+    std::uint8_t blue = 0;
+    friend bool operator==(const Rgb&, const Rgb&) = default;
+};
+
+/// Colour of a road by snow priority class, from the Okabe-Ito palette that readers with any
+/// common colour-vision deficiency can tell apart: class 1 vermilion #D55E00, class 2 blue
+/// #0072B2, class 3 bluish green #009E73; none slate grey #8FA3BF (a neutral grey looks like
+/// the bluish green to deuteranopes).
+Rgb priority_colour(PriorityClass priority);
+
+/// Stroke width in pixels of a road by priority class at label scale 1: higher classes wider.
+double priority_line_width_px(PriorityClass priority);
+
+/// Background colour of the map.
+inline constexpr Rgb map_background{0xF7, 0xF9, 0xFB};
+
+/// Colour of the outline around highlighted roads (search results, identify): a bright magenta
+/// that no layer uses.
+inline constexpr Rgb highlight_colour{0xFF, 0x00, 0xD0};
+
+/// How `colour` looks to a reader with deuteranopia (no green cones): the Machado, Oliveira and
+/// Fernandes (2009) simulation at severity 1.0, applied in linear RGB.
+Rgb simulate_deuteranopia(Rgb colour);
+
+/// A picture: width x height pixels, 0xAARRGGBB each (not premultiplied), rows top to bottom.
+struct Image {
+    int width = 0;
+    int height = 0;
+    std::vector<std::uint32_t> pixels;
+
+    [[nodiscard]] std::uint32_t at(int x, int y) const {
+        return pixels[static_cast<std::size_t>(y) * static_cast<std::size_t>(width) +
+                      static_cast<std::size_t>(x)];
+    }
+    [[nodiscard]] Rgb rgb_at(int x, int y) const {
+        const std::uint32_t p = at(x, y);
+        return Rgb{static_cast<std::uint8_t>(p >> 16), static_cast<std::uint8_t>(p >> 8),
+                   static_cast<std::uint8_t>(p)};
+    }
+};
+
+/// Languages of the map's own words (legend, scale bar, sheet).
+enum class MapLanguage { japanese, english };
+
+/// How a map is drawn.
+struct MapStyle {
+    /// Visibility and opacity (0..1) of each layer.
+    struct LayerStyle {
+        bool visible = true;
+        double opacity = 1.0;
+    };
+    LayerStyle roads;
+    LayerStyle districts;
+    LayerStyle depots;
+    LayerStyle dump_sites;
+    LayerStyle basemap;
+    /// Draw order of the vector layers, bottom first; default districts, roads, dump sites,
+    /// depots.
+    std::vector<std::string> layer_order{"districts", "road_segments", "dump_sites", "depots"};
+    /// Multiplies label and symbol sizes (the large-font option: 1.5).
+    double text_scale = 1.0;
+    MapLanguage language = MapLanguage::japanese;
+    /// Street names along lines when the view is at least this detailed (metres per pixel).
+    double street_labels_below_m_per_px = 2.0;
+    bool scale_bar = true;
+    bool north_arrow = true;
+    bool legend = false;
+    /// Roads to highlight (search results, identify), drawn over everything.
+    std::vector<std::int64_t> highlighted_roads;
+};
+
+/// Draws maps with cairo and pango: the same code draws the window's map, `ykm render` PNGs
+/// and printed sheets, with no display needed. Japanese labels render through fontconfig's
+/// CJK fonts. Not thread-safe per instance; use one renderer per thread.
+class MapRenderer {
+public:
+    MapRenderer();
+    ~MapRenderer();
+    MapRenderer(const MapRenderer&) = delete;
+    MapRenderer& operator=(const MapRenderer&) = delete;
+
+    /// Draws `content` as `view` shows it. `basemap`, if given, is a picture of the same size
+    /// already aligned to the view (see data::render_basemap), drawn under the vector layers.
+    [[nodiscard]] Image render(const MapContent& content, const MapView& view,
+                               const MapStyle& style, const Image* basemap = nullptr) const;
+
+    /// Writes a PNG. Throws ykm::Error naming the file when it cannot be written.
+    static void write_png(const Image& image, const std::filesystem::path& file);
+
+    /// What a printed map sheet carries besides the map.
+    struct SheetOptions {
+        std::string title;
+        std::string date;        ///< e.g. "2026-11-22"; printed under the title
+        std::string attribution; ///< data attribution, e.g. "© OpenStreetMap contributors"
+        std::string crs_name;
+    };
+    /// Writes a printable map sheet (PDF, A4 landscape unless the view is taller than wide):
+    /// title, the map, legend, scale bar, north arrow, date and attribution. `view` gives the
+    /// extent; the sheet fits it to the page. Throws ykm::Error naming the file on failure.
+    void write_pdf_sheet(const MapContent& content, const MapView& view, const MapStyle& style,
+                         const SheetOptions& sheet, const std::filesystem::path& file) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace ykm::gis

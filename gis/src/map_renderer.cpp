@@ -1,0 +1,1156 @@
+#include "ykm/gis/map_renderer.hpp"
+
+#include "ykm/gis/error.hpp"
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <pango/pangocairo.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <numbers>
+#include <random>
+#include <string_view>
+#include <unistd.h>
+#include <unordered_map>
+
+namespace ykm::gis {
+
+Rgb priority_colour(PriorityClass priority) {
+    switch (priority) {
+    case PriorityClass::first:
+        return {0xD5, 0x5E, 0x00};
+    case PriorityClass::second:
+        return {0x00, 0x72, 0xB2};
+    case PriorityClass::third:
+        return {0x00, 0x9E, 0x73};
+    case PriorityClass::none:
+        break;
+    }
+    return {0x8F, 0xA3, 0xBF};
+}
+
+double priority_line_width_px(PriorityClass priority) {
+    switch (priority) {
+    case PriorityClass::first:
+        return 5.0;
+    case PriorityClass::second:
+        return 4.0;
+    case PriorityClass::third:
+        return 2.0;
+    case PriorityClass::none:
+        break;
+    }
+    return 1.0;
+}
+
+namespace {
+
+double srgb_to_linear(std::uint8_t c) {
+    const double v = c / 255.0;
+    return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+}
+
+std::uint8_t linear_to_srgb(double v) {
+    v = std::clamp(v, 0.0, 1.0);
+    const double s = v <= 0.0031308 ? v * 12.92 : 1.055 * std::pow(v, 1.0 / 2.4) - 0.055;
+    return static_cast<std::uint8_t>(std::lround(s * 255.0));
+}
+
+} // namespace
+
+Rgb simulate_deuteranopia(Rgb colour) {
+    // Machado et al. 2009, Table 1, deuteranomaly at severity 1.0.
+    constexpr std::array<std::array<double, 3>, 3> m{{{0.367322, 0.860646, -0.227968},
+                                                      {0.280085, 0.672501, 0.047413},
+                                                      {-0.011820, 0.042940, 0.968881}}};
+    const std::array<double, 3> in{srgb_to_linear(colour.red), srgb_to_linear(colour.green),
+                                   srgb_to_linear(colour.blue)};
+    std::array<std::uint8_t, 3> out{};
+    for (std::size_t row = 0; row < 3; ++row) {
+        out[row] = linear_to_srgb(m[row][0] * in[0] + m[row][1] * in[1] + m[row][2] * in[2]);
+    }
+    return {out[0], out[1], out[2]};
+}
+
+namespace {
+
+// ----- RAII around cairo and pango handles -----
+
+struct SurfaceDeleter {
+    void operator()(cairo_surface_t* s) const noexcept { cairo_surface_destroy(s); }
+};
+using SurfacePtr = std::unique_ptr<cairo_surface_t, SurfaceDeleter>;
+
+struct CairoDeleter {
+    void operator()(cairo_t* cr) const noexcept { cairo_destroy(cr); }
+};
+using CairoPtr = std::unique_ptr<cairo_t, CairoDeleter>;
+
+struct GObjectDeleter {
+    void operator()(void* object) const noexcept { g_object_unref(object); }
+};
+using LayoutPtr = std::unique_ptr<PangoLayout, GObjectDeleter>;
+
+struct FontDescriptionDeleter {
+    void operator()(PangoFontDescription* d) const noexcept { pango_font_description_free(d); }
+};
+using FontDescriptionPtr = std::unique_ptr<PangoFontDescription, FontDescriptionDeleter>;
+
+// fontconfig falls back to any installed font with the glyphs when this family is missing.
+constexpr const char* font_family = "Noto Sans CJK JP, Noto Sans CJK, sans-serif";
+
+constexpr Rgb text_colour{0x22, 0x22, 0x22};
+constexpr Rgb halo_colour{0xFF, 0xFF, 0xFF};
+constexpr Rgb district_outline{0x55, 0x55, 0x55};
+constexpr Rgb symbol_dark{0x33, 0x33, 0x33};
+constexpr Rgb dump_site_fill{0xBF, 0xE3, 0xF7};
+// Pale tints of Okabe-Ito colours, cycled by district id: six, so that districts numbered
+// along rows of up to five never share a tint with a neighbour.
+constexpr std::array<Rgb, 6> district_fills{{{0x56, 0xB4, 0xE9},
+                                             {0xE6, 0x9F, 0x00},
+                                             {0xF0, 0xE4, 0x42},
+                                             {0xCC, 0x79, 0xA7},
+                                             {0x00, 0x9E, 0x73},
+                                             {0x99, 0x99, 0x99}}};
+constexpr double district_fill_alpha = 0.22;
+
+constexpr std::array<PriorityClass, 4> drawing_order{PriorityClass::none, PriorityClass::third,
+                                                     PriorityClass::second, PriorityClass::first};
+constexpr std::array<PriorityClass, 4> label_order{PriorityClass::first, PriorityClass::second,
+                                                   PriorityClass::third, PriorityClass::none};
+
+// Cairo keeps coordinates as 24.8 fixed point: lines running far outside the picture at large
+// scales are clipped to this pixel range before they reach it.
+constexpr double coordinate_limit_px = 1 << 20;
+
+void set_colour(cairo_t* cr, Rgb c, double alpha = 1.0) {
+    cairo_set_source_rgba(cr, c.red / 255.0, c.green / 255.0, c.blue / 255.0, alpha);
+}
+
+struct PixelBox {
+    double min_x, min_y, max_x, max_y;
+    [[nodiscard]] bool overlaps(const PixelBox& o) const {
+        return min_x < o.max_x && o.min_x < max_x && min_y < o.max_y && o.min_y < max_y;
+    }
+};
+
+// Cairo image data is premultiplied ARGB in native-endian 32-bit words.
+// A map is opaque (its background is), and opaque premultiplied pixels are already 0xAARRGGBB.
+Image image_from_surface(cairo_surface_t* surface, bool opaque) {
+    cairo_surface_flush(surface);
+    Image image;
+    image.width = cairo_image_surface_get_width(surface);
+    image.height = cairo_image_surface_get_height(surface);
+    const int stride = cairo_image_surface_get_stride(surface);
+    const unsigned char* data = cairo_image_surface_get_data(surface);
+    const auto width = static_cast<std::size_t>(image.width);
+    image.pixels.resize(width * static_cast<std::size_t>(image.height));
+    std::uint32_t* out = image.pixels.data();
+    if (opaque) {
+        for (int y = 0; y < image.height; ++y) {
+            std::memcpy(out + width * static_cast<std::size_t>(y),
+                        data + std::ptrdiff_t{y} * stride, width * sizeof(std::uint32_t));
+        }
+        return image;
+    }
+    for (int y = 0; y < image.height; ++y) {
+        const auto* row = reinterpret_cast<const std::uint32_t*>(data + std::ptrdiff_t{y} * stride);
+        for (int x = 0; x < image.width; ++x) {
+            const std::uint32_t p = row[x];
+            const std::uint32_t a = p >> 24;
+            if (a == 255 || a == 0) {
+                *out++ = a == 0 ? 0 : p;
+                continue;
+            }
+            const auto unpremultiply = [a](std::uint32_t c) { return (c * 255 + a / 2) / a; };
+            *out++ = (a << 24) | (unpremultiply((p >> 16) & 0xFF) << 16) |
+                     (unpremultiply((p >> 8) & 0xFF) << 8) | unpremultiply(p & 0xFF);
+        }
+    }
+    return image;
+}
+
+SurfacePtr surface_from_image(const Image& image) {
+    SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, std::max(image.width, 1),
+                                                  std::max(image.height, 1)));
+    if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) {
+        throw Error("cannot allocate a picture of " + std::to_string(image.width) + "x" +
+                    std::to_string(image.height) + " pixels");
+    }
+    if (image.pixels.size() <
+        static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height)) {
+        throw Error("picture of " + std::to_string(image.width) + "x" +
+                    std::to_string(image.height) + " pixels holds only " +
+                    std::to_string(image.pixels.size()) + " pixels");
+    }
+    cairo_surface_flush(surface.get());
+    const int stride = cairo_image_surface_get_stride(surface.get());
+    unsigned char* data = cairo_image_surface_get_data(surface.get());
+    const std::uint32_t* in = image.pixels.data();
+    for (int y = 0; y < image.height; ++y) {
+        auto* row = reinterpret_cast<std::uint32_t*>(data + std::ptrdiff_t{y} * stride);
+        for (int x = 0; x < image.width; ++x) {
+            const std::uint32_t p = *in++;
+            const std::uint32_t a = p >> 24;
+            if (a == 255 || a == 0) {
+                row[x] = a == 0 ? 0 : p;
+                continue;
+            }
+            const auto premultiply = [a](std::uint32_t c) { return (c * a + 127) / 255; };
+            row[x] = (a << 24) | (premultiply((p >> 16) & 0xFF) << 16) |
+                     (premultiply((p >> 8) & 0xFF) << 8) | premultiply(p & 0xFF);
+        }
+    }
+    cairo_surface_mark_dirty(surface.get());
+    return surface;
+}
+
+// A name beside `file` for writing before the rename, so readers never see half a file.
+std::filesystem::path temporary_beside(const std::filesystem::path& file) {
+    std::random_device random;
+    return file.parent_path() / ("." + file.filename().string() + ".tmp-" +
+                                 std::to_string(::getpid()) + "-" + std::to_string(random()));
+}
+
+void replace_file(const std::filesystem::path& temp, const std::filesystem::path& file) {
+    std::error_code error;
+    std::filesystem::rename(temp, file, error);
+    if (error) {
+        std::filesystem::remove(temp, error);
+        throw Error(file.string() + ": cannot write: " + error.message());
+    }
+}
+
+/// Words the map prints, by language.
+struct Words {
+    std::array<const char*, 4> classes; // class 1, 2, 3, none
+    const char* depot;
+    const char* dump_site;
+    const char* north;
+};
+
+const Words& words(MapLanguage language) {
+    static const Words japanese{
+        {"第1種", "第2種", "第3種", "指定なし"}, "除雪基地", "雪堆積場", "北"};
+    static const Words english{
+        {"Class 1", "Class 2", "Class 3", "None"}, "Depot", "Snow dump", "N"};
+    return language == MapLanguage::japanese ? japanese : english;
+}
+
+/// Which of the map furniture to draw.
+struct Furniture {
+    bool scale_bar = false;
+    bool north_arrow = false;
+    bool legend = false;
+};
+
+/// One drawing of a map into a cairo context whose user space is the view's pixels.
+class Painter {
+public:
+    Painter(cairo_t* cr, PangoContext* pango, const MapView& view, const MapStyle& style)
+        : m_cr(cr), m_pango(pango), m_view(view), m_style(style), m_extent(view.extent()),
+          m_px_per_m(1.0 / view.metres_per_pixel()), m_ts(std::clamp(style.text_scale, 0.25, 8.0)) {
+        // A flattening tolerance of a quarter pixel looks the same and strokes faster.
+        cairo_set_tolerance(m_cr, 0.25);
+        for (std::int64_t id : style.highlighted_roads) {
+            m_highlighted.push_back(id);
+        }
+        std::sort(m_highlighted.begin(), m_highlighted.end());
+    }
+
+    void draw(const MapContent& content, const Image* basemap, const Furniture& furniture) {
+        cairo_save(m_cr);
+        cairo_rectangle(m_cr, 0, 0, m_view.width_px(), m_view.height_px());
+        cairo_clip(m_cr);
+        set_colour(m_cr, map_background);
+        cairo_paint(m_cr);
+        if (basemap != nullptr && m_style.basemap.visible && basemap->width > 0 &&
+            basemap->height > 0) {
+            draw_basemap(*basemap);
+        }
+        for (const std::string& layer : m_style.layer_order) {
+            if (layer == "districts") {
+                in_layer(m_style.districts, [&] { draw_districts(content.districts); });
+            } else if (layer == "road_segments" || layer == "roads") {
+                in_layer(m_style.roads, [&] { draw_roads(content.roads); });
+            } else if (layer == "depots") {
+                in_layer(m_style.depots, [&] { draw_depots(content.depots); });
+            } else if (layer == "dump_sites") {
+                in_layer(m_style.dump_sites, [&] { draw_dump_sites(content.dump_sites); });
+            }
+        }
+        // Labels keep clear of the furniture drawn over the map.
+        m_occupied.clear();
+        if (furniture.scale_bar) {
+            m_occupied.push_back(scale_bar(false));
+        }
+        if (furniture.north_arrow) {
+            m_occupied.push_back(north_arrow(false));
+        }
+        if (furniture.legend) {
+            m_occupied.push_back(legend(false));
+        }
+        draw_labels(content);
+        if (m_style.roads.visible) {
+            draw_highlights(content.roads);
+        }
+        if (furniture.scale_bar) {
+            scale_bar(true);
+        }
+        if (furniture.north_arrow) {
+            north_arrow(true);
+        }
+        if (furniture.legend) {
+            legend(true);
+        }
+        cairo_restore(m_cr);
+    }
+
+private:
+    [[nodiscard]] double px_x(double x) const { return (x - m_extent.min_x) * m_px_per_m; }
+    [[nodiscard]] double px_y(double y) const { return (m_extent.max_y - y) * m_px_per_m; }
+    [[nodiscard]] XY px(const XY& p) const { return {px_x(p.x), px_y(p.y)}; }
+
+    template <typename Draw>
+    void in_layer(const MapStyle::LayerStyle& layer, Draw&& draw) {
+        const double opacity = std::clamp(layer.opacity, 0.0, 1.0);
+        if (!layer.visible || opacity <= 0.0) {
+            return;
+        }
+        if (opacity >= 1.0) {
+            draw();
+            return;
+        }
+        cairo_push_group(m_cr);
+        draw();
+        cairo_pop_group_to_source(m_cr);
+        cairo_paint_with_alpha(m_cr, opacity);
+    }
+
+    [[nodiscard]] bool meets_view(const Box& b, double margin_m) const {
+        return b.max_x >= m_extent.min_x - margin_m && b.min_x <= m_extent.max_x + margin_m &&
+               b.max_y >= m_extent.min_y - margin_m && b.min_y <= m_extent.max_y + margin_m;
+    }
+
+    static Box bounds(const Polyline& line) {
+        Box b = Box::empty();
+        for (const XY& p : line) {
+            b.extend(p);
+        }
+        return b;
+    }
+
+    void draw_basemap(const Image& basemap) {
+        SurfacePtr surface = surface_from_image(basemap);
+        cairo_save(m_cr);
+        cairo_scale(m_cr, static_cast<double>(m_view.width_px()) / basemap.width,
+                    static_cast<double>(m_view.height_px()) / basemap.height);
+        cairo_set_source_surface(m_cr, surface.get(), 0, 0);
+        cairo_paint_with_alpha(m_cr, std::clamp(m_style.basemap.opacity, 0.0, 1.0));
+        cairo_restore(m_cr);
+    }
+
+    // Adds the line to the current path in pixels, dropping vertices within half a pixel of the
+    // last one drawn: at small scales most vertices of a town fall on a pixel already drawn.
+    // With `chain`, a line that starts or ends where the path's last line ended continues that
+    // line: cairo then draws a join instead of two caps, which costs a fraction of them.
+    void add_line(const Polyline& line, bool chain = false) {
+        const std::size_t n = line.size();
+        if (n < 2) {
+            return;
+        }
+        bool far = false;
+        for (const XY& p : line) {
+            const XY q = px(p);
+            far = far || std::abs(q.x) > coordinate_limit_px || std::abs(q.y) > coordinate_limit_px;
+        }
+        if (far) {
+            add_clipped_line(line);
+            m_path_end.reset();
+            return;
+        }
+        const bool reversed =
+            chain && m_path_end && !(line.front() == *m_path_end) && line.back() == *m_path_end;
+        const auto at = [&](std::size_t i) -> const XY& {
+            return reversed ? line[n - 1 - i] : line[i];
+        };
+        XY last = px(at(0));
+        if (!chain || !m_path_end || !(at(0) == *m_path_end)) {
+            cairo_move_to(m_cr, last.x, last.y);
+        }
+        for (std::size_t i = 1; i < n; ++i) {
+            const XY q = px(at(i));
+            const double dx = q.x - last.x;
+            const double dy = q.y - last.y;
+            if (i + 1 < n && dx * dx + dy * dy < 0.25) {
+                continue;
+            }
+            cairo_line_to(m_cr, q.x, q.y);
+            last = q;
+        }
+        m_path_end = at(n - 1);
+    }
+
+    // Liang-Barsky clipping of each piece to the picture with a margin, for lines whose far
+    // ends would overflow cairo's fixed-point coordinates.
+    void add_clipped_line(const Polyline& line) {
+        const double margin = 64.0;
+        const double lo_x = -margin;
+        const double lo_y = -margin;
+        const double hi_x = m_view.width_px() + margin;
+        const double hi_y = m_view.height_px() + margin;
+        for (std::size_t i = 1; i < line.size(); ++i) {
+            const XY a = px(line[i - 1]);
+            const XY b = px(line[i]);
+            double t0 = 0.0;
+            double t1 = 1.0;
+            const double dx = b.x - a.x;
+            const double dy = b.y - a.y;
+            bool visible = true;
+            for (const auto& [p, q] : std::array<std::pair<double, double>, 4>{
+                     {{-dx, a.x - lo_x}, {dx, hi_x - a.x}, {-dy, a.y - lo_y}, {dy, hi_y - a.y}}}) {
+                if (p == 0.0) {
+                    if (q < 0.0) {
+                        visible = false;
+                    }
+                    continue;
+                }
+                const double r = q / p;
+                if (p < 0.0) {
+                    t0 = std::max(t0, r);
+                } else {
+                    t1 = std::min(t1, r);
+                }
+            }
+            if (!visible || t0 > t1) {
+                continue;
+            }
+            cairo_move_to(m_cr, a.x + t0 * dx, a.y + t0 * dy);
+            cairo_line_to(m_cr, a.x + t1 * dx, a.y + t1 * dy);
+        }
+    }
+
+    // A road to draw: it meets the view. Roads shorter than a pixel are drawn too: a chain of
+    // short segments seen from far away must stay a line, not fall apart into gaps.
+    [[nodiscard]] bool road_in_view(const MapRoad& road, double margin_m) const {
+        const Box b = bounds(road.points);
+        return !b.is_empty() && meets_view(b, margin_m);
+    }
+
+    [[nodiscard]] double line_width(PriorityClass priority) const {
+        return priority_line_width_px(priority) * m_ts;
+    }
+
+    void draw_roads(const std::vector<MapRoad>& roads) {
+        const double margin_m = 8.0 * m_ts * m_view.metres_per_pixel();
+        m_roads_in_view.clear();
+        for (std::size_t i = 0; i < roads.size(); ++i) {
+            if (road_in_view(roads[i], margin_m)) {
+                m_roads_in_view.push_back(i);
+            }
+        }
+        cairo_set_line_cap(m_cr, CAIRO_LINE_CAP_ROUND);
+        cairo_set_line_join(m_cr, CAIRO_LINE_JOIN_ROUND);
+        // One path per class: cairo strokes it once, and crossings of one class do not
+        // darken where they overlap.
+        for (PriorityClass priority : drawing_order) {
+            cairo_new_path(m_cr);
+            m_path_end.reset();
+            bool any = false;
+            for (std::size_t i : m_roads_in_view) {
+                if (roads[i].priority == priority) {
+                    add_line(roads[i].points, true);
+                    any = true;
+                }
+            }
+            if (!any) {
+                continue;
+            }
+            set_colour(m_cr, priority_colour(priority));
+            cairo_set_line_width(m_cr, line_width(priority));
+            cairo_stroke(m_cr);
+        }
+        if (m_view.metres_per_pixel() < 1.5) {
+            draw_oneway_arrows(roads);
+        }
+    }
+
+    // The longest straight piece of a line in pixels: where labels and arrows go.
+    struct Piece {
+        XY a;
+        XY b;
+        double length = 0.0;
+    };
+    [[nodiscard]] Piece longest_piece(const Polyline& line) const {
+        Piece best;
+        for (std::size_t i = 1; i < line.size(); ++i) {
+            const XY a = px(line[i - 1]);
+            const XY b = px(line[i]);
+            const double length = std::hypot(b.x - a.x, b.y - a.y);
+            if (length > best.length) {
+                best = {a, b, length};
+            }
+        }
+        return best;
+    }
+
+    void draw_oneway_arrows(const std::vector<MapRoad>& roads) {
+        const double size = 4.5 * m_ts;
+        set_colour(m_cr, symbol_dark);
+        cairo_new_path(m_cr);
+        for (std::size_t i : m_roads_in_view) {
+            const MapRoad& road = roads[i];
+            if (!road.oneway) {
+                continue;
+            }
+            const Piece piece = longest_piece(road.points);
+            if (piece.length < 6.0 * size) {
+                continue;
+            }
+            const double ux = (piece.b.x - piece.a.x) / piece.length;
+            const double uy = (piece.b.y - piece.a.y) / piece.length;
+            // A quarter along, so the arrow does not sit under the street name at the middle.
+            const double cx = piece.a.x + 0.25 * (piece.b.x - piece.a.x);
+            const double cy = piece.a.y + 0.25 * (piece.b.y - piece.a.y);
+            cairo_move_to(m_cr, cx + ux * size, cy + uy * size);
+            cairo_line_to(m_cr, cx - ux * size - uy * size, cy - uy * size + ux * size);
+            cairo_line_to(m_cr, cx - ux * size + uy * size, cy - uy * size - ux * size);
+            cairo_close_path(m_cr);
+        }
+        cairo_fill(m_cr);
+    }
+
+    void draw_highlights(const std::vector<MapRoad>& roads) {
+        if (m_highlighted.empty()) {
+            return;
+        }
+        cairo_set_line_cap(m_cr, CAIRO_LINE_CAP_ROUND);
+        cairo_set_line_join(m_cr, CAIRO_LINE_JOIN_ROUND);
+        const double margin_m = 16.0 * m_ts * m_view.metres_per_pixel();
+        for (const MapRoad& road : roads) {
+            if (!std::binary_search(m_highlighted.begin(), m_highlighted.end(), road.id) ||
+                !meets_view(bounds(road.points), margin_m)) {
+                continue;
+            }
+            cairo_new_path(m_cr);
+            add_line(road.points);
+            set_colour(m_cr, highlight_colour);
+            cairo_set_line_width(m_cr, line_width(road.priority) + 8.0 * m_ts);
+            cairo_stroke_preserve(m_cr);
+            set_colour(m_cr, priority_colour(road.priority));
+            cairo_set_line_width(m_cr, line_width(road.priority));
+            cairo_stroke(m_cr);
+        }
+    }
+
+    void draw_districts(const std::vector<MapArea>& districts) {
+        cairo_set_fill_rule(m_cr, CAIRO_FILL_RULE_EVEN_ODD);
+        cairo_set_line_join(m_cr, CAIRO_LINE_JOIN_ROUND);
+        for (const MapArea& district : districts) {
+            Box b = Box::empty();
+            for (const Polyline& ring : district.rings) {
+                for (const XY& p : ring) {
+                    b.extend(p);
+                }
+            }
+            if (b.is_empty() || !meets_view(b, 0.0)) {
+                continue;
+            }
+            cairo_new_path(m_cr);
+            for (const Polyline& ring : district.rings) {
+                add_line(ring);
+                cairo_close_path(m_cr);
+            }
+            const std::size_t tint =
+                static_cast<std::size_t>(district.id < 0 ? -district.id : district.id) %
+                district_fills.size();
+            set_colour(m_cr, district_fills[tint], district_fill_alpha);
+            cairo_fill_preserve(m_cr);
+            set_colour(m_cr, district_outline);
+            cairo_set_line_width(m_cr, 1.5);
+            cairo_stroke(m_cr);
+        }
+    }
+
+    [[nodiscard]] bool point_in_view(const XY& p, double margin_px) const {
+        const XY q = px(p);
+        return q.x >= -margin_px && q.y >= -margin_px && q.x <= m_view.width_px() + margin_px &&
+               q.y <= m_view.height_px() + margin_px;
+    }
+
+    void depot_symbol(double x, double y) {
+        const double half = 5.0 * m_ts;
+        cairo_rectangle(m_cr, x - half, y - half, 2 * half, 2 * half);
+        set_colour(m_cr, symbol_dark);
+        cairo_fill_preserve(m_cr);
+        set_colour(m_cr, halo_colour);
+        cairo_set_line_width(m_cr, 1.5);
+        cairo_stroke(m_cr);
+    }
+
+    void dump_site_symbol(double x, double y) {
+        const double r = 7.0 * m_ts;
+        cairo_move_to(m_cr, x, y - r);
+        cairo_line_to(m_cr, x + r * 0.866, y + r * 0.5);
+        cairo_line_to(m_cr, x - r * 0.866, y + r * 0.5);
+        cairo_close_path(m_cr);
+        set_colour(m_cr, dump_site_fill);
+        cairo_fill_preserve(m_cr);
+        set_colour(m_cr, symbol_dark);
+        cairo_set_line_width(m_cr, 1.5);
+        cairo_stroke(m_cr);
+    }
+
+    void draw_depots(const std::vector<MapPoint>& depots) {
+        for (const MapPoint& depot : depots) {
+            if (point_in_view(depot.position, 10.0 * m_ts)) {
+                const XY q = px(depot.position);
+                depot_symbol(q.x, q.y);
+            }
+        }
+    }
+
+    void draw_dump_sites(const std::vector<MapPoint>& dump_sites) {
+        for (const MapPoint& site : dump_sites) {
+            if (point_in_view(site.position, 10.0 * m_ts)) {
+                const XY q = px(site.position);
+                dump_site_symbol(q.x, q.y);
+            }
+        }
+    }
+
+    // ----- text -----
+
+    struct Text {
+        LayoutPtr layout;
+        double width = 0.0;
+        double height = 0.0;
+    };
+
+    Text make_text(const std::string& text, double size_px, bool bold) {
+        FontDescriptionPtr font(pango_font_description_from_string(font_family));
+        pango_font_description_set_absolute_size(font.get(), size_px * PANGO_SCALE);
+        if (bold) {
+            pango_font_description_set_weight(font.get(), PANGO_WEIGHT_BOLD);
+        }
+        pango_cairo_update_context(m_cr, m_pango);
+        Text t{LayoutPtr(pango_layout_new(m_pango)), 0.0, 0.0};
+        pango_layout_set_font_description(t.layout.get(), font.get());
+        pango_layout_set_text(t.layout.get(), text.data(), static_cast<int>(text.size()));
+        PangoRectangle logical;
+        pango_layout_get_extents(t.layout.get(), nullptr, &logical);
+        t.width = static_cast<double>(logical.width) / PANGO_SCALE;
+        t.height = static_cast<double>(logical.height) / PANGO_SCALE;
+        return t;
+    }
+
+    // Draws the text with its top-left corner at the current origin, over a halo that keeps it
+    // readable on roads and fills. The fill goes through show_layout so PDFs carry real text.
+    void show_text(const Text& text, Rgb colour, double halo_px) {
+        pango_cairo_update_layout(m_cr, text.layout.get());
+        if (halo_px > 0.0) {
+            cairo_new_path(m_cr);
+            cairo_move_to(m_cr, 0, 0);
+            pango_cairo_layout_path(m_cr, text.layout.get());
+            set_colour(m_cr, halo_colour, 0.9);
+            cairo_set_line_width(m_cr, 2.0 * halo_px);
+            cairo_set_line_join(m_cr, CAIRO_LINE_JOIN_ROUND);
+            cairo_stroke(m_cr);
+        }
+        cairo_move_to(m_cr, 0, 0);
+        set_colour(m_cr, colour);
+        pango_cairo_show_layout(m_cr, text.layout.get());
+    }
+
+    // Places an upright label with its centre at (cx, cy) unless it would overlap another.
+    bool place_label(const Text& text, double cx, double cy, Rgb colour) {
+        const PixelBox box{cx - text.width / 2, cy - text.height / 2, cx + text.width / 2,
+                           cy + text.height / 2};
+        if (occupied(box)) {
+            return false;
+        }
+        m_occupied.push_back(box);
+        cairo_save(m_cr);
+        cairo_translate(m_cr, box.min_x, box.min_y);
+        show_text(text, colour, 2.0 * m_ts);
+        cairo_restore(m_cr);
+        return true;
+    }
+
+    [[nodiscard]] bool occupied(const PixelBox& box) const {
+        return std::any_of(m_occupied.begin(), m_occupied.end(),
+                           [&](const PixelBox& o) { return o.overlaps(box); });
+    }
+
+    void draw_labels(const MapContent& content) {
+        if (m_style.districts.visible && m_style.districts.opacity > 0.0) {
+            for (const MapArea& district : content.districts) {
+                label_district(district);
+            }
+        }
+        const bool detailed = m_view.metres_per_pixel() < 5.0;
+        if (detailed && m_style.depots.visible && m_style.depots.opacity > 0.0) {
+            for (const MapPoint& depot : content.depots) {
+                label_point(depot);
+            }
+        }
+        if (detailed && m_style.dump_sites.visible && m_style.dump_sites.opacity > 0.0) {
+            for (const MapPoint& site : content.dump_sites) {
+                label_point(site);
+            }
+        }
+        if (m_style.roads.visible && m_style.roads.opacity > 0.0 &&
+            m_view.metres_per_pixel() < m_style.street_labels_below_m_per_px) {
+            label_streets(content.roads);
+        }
+    }
+
+    // The label goes at the area-weighted centroid of the district's largest ring.
+    void label_district(const MapArea& district) {
+        if (district.name.empty()) {
+            return;
+        }
+        const Polyline* largest = nullptr;
+        double largest_area = 0.0;
+        XY centroid;
+        for (const Polyline& ring : district.rings) {
+            double area2 = 0.0;
+            double cx = 0.0;
+            double cy = 0.0;
+            for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
+                // Relative to the first vertex, so large CRS coordinates keep their precision.
+                const double x0 = ring[i].x - ring[0].x;
+                const double y0 = ring[i].y - ring[0].y;
+                const double x1 = ring[i + 1].x - ring[0].x;
+                const double y1 = ring[i + 1].y - ring[0].y;
+                const double cross = x0 * y1 - x1 * y0;
+                area2 += cross;
+                cx += (x0 + x1) * cross;
+                cy += (y0 + y1) * cross;
+            }
+            if (std::abs(area2) > largest_area) {
+                largest_area = std::abs(area2);
+                largest = &ring;
+                centroid = {ring[0].x + cx / (3.0 * area2), ring[0].y + cy / (3.0 * area2)};
+            }
+        }
+        if (largest == nullptr) {
+            return;
+        }
+        const Box b = bounds(*largest);
+        const double width_px = (b.max_x - b.min_x) * m_px_per_m;
+        Text text = make_text(district.name, 15.0 * m_ts, true);
+        if (width_px < text.width || !point_in_view(centroid, 0.0)) {
+            return;
+        }
+        const XY q = px(centroid);
+        place_label(text, q.x, q.y, text_colour);
+    }
+
+    void label_point(const MapPoint& point) {
+        if (point.name.empty() || !point_in_view(point.position, 0.0)) {
+            return;
+        }
+        Text text = make_text(point.name, 11.0 * m_ts, false);
+        const XY q = px(point.position);
+        place_label(text, q.x + 9.0 * m_ts + text.width / 2, q.y, text_colour);
+    }
+
+    void label_streets(const std::vector<MapRoad>& roads) {
+        std::unordered_map<std::string_view, Text> texts;
+        std::unordered_map<std::string_view, std::vector<XY>> placed;
+        for (PriorityClass priority : label_order) {
+            for (std::size_t i : m_roads_in_view) {
+                const MapRoad& road = roads[i];
+                if (road.priority != priority || road.name.empty()) {
+                    continue;
+                }
+                auto found = texts.find(road.name);
+                if (found == texts.end()) {
+                    found =
+                        texts.emplace(road.name, make_text(road.name, 11.0 * m_ts, false)).first;
+                }
+                label_street(road, found->second, placed[road.name]);
+            }
+        }
+    }
+
+    void label_street(const MapRoad& road, const Text& text, std::vector<XY>& same_name) {
+        const Piece piece = longest_piece(road.points);
+        if (piece.length < text.width + 8.0 * m_ts) {
+            return;
+        }
+        const double cx = (piece.a.x + piece.b.x) / 2;
+        const double cy = (piece.a.y + piece.b.y) / 2;
+        if (cx - text.width / 2 < 0 || cy - text.width / 2 < 0 ||
+            cx + text.width / 2 > m_view.width_px() || cy + text.width / 2 > m_view.height_px()) {
+            return;
+        }
+        // One label per name in a neighbourhood of a few label lengths.
+        const double spacing = std::max(250.0, 3.0 * text.width);
+        for (const XY& other : same_name) {
+            if (std::hypot(other.x - cx, other.y - cy) < spacing) {
+                return;
+            }
+        }
+        double angle = std::atan2(piece.b.y - piece.a.y, piece.b.x - piece.a.x);
+        // Upright text, and near-vertical names all read top to bottom: a slight tilt of the
+        // street must not turn its label round.
+        constexpr double tilt = 0.2; // radians: about 11 degrees either side of vertical
+        if (angle > std::numbers::pi / 2 + tilt) {
+            angle -= std::numbers::pi;
+        } else if (angle <= -std::numbers::pi / 2 + tilt) {
+            angle += std::numbers::pi;
+        }
+        const double c = std::abs(std::cos(angle));
+        const double s = std::abs(std::sin(angle));
+        const double half_w = (text.width * c + text.height * s) / 2;
+        const double half_h = (text.width * s + text.height * c) / 2;
+        const PixelBox box{cx - half_w, cy - half_h, cx + half_w, cy + half_h};
+        if (occupied(box)) {
+            return;
+        }
+        m_occupied.push_back(box);
+        same_name.push_back({cx, cy});
+        cairo_save(m_cr);
+        cairo_translate(m_cr, cx, cy);
+        cairo_rotate(m_cr, angle);
+        cairo_translate(m_cr, -text.width / 2, -text.height / 2);
+        show_text(text, text_colour, 1.8 * m_ts);
+        cairo_restore(m_cr);
+    }
+
+    // ----- map furniture -----
+
+    void panel(double x, double y, double w, double h) {
+        cairo_rectangle(m_cr, x, y, w, h);
+        set_colour(m_cr, halo_colour, 0.85);
+        cairo_fill_preserve(m_cr);
+        set_colour(m_cr, Rgb{0xAA, 0xAA, 0xAA});
+        cairo_set_line_width(m_cr, 1.0);
+        cairo_stroke(m_cr);
+    }
+
+    // The furniture's box; drawn too when `paint`.
+    PixelBox scale_bar(bool paint) {
+        const double max_px = 130.0 * m_ts;
+        const double max_m = max_px * m_view.metres_per_pixel();
+        double length_m = std::pow(10.0, std::floor(std::log10(max_m)));
+        for (double step : {5.0, 2.0}) {
+            if (length_m * step <= max_m) {
+                length_m *= step;
+                break;
+            }
+        }
+        const double length_px = length_m * m_px_per_m;
+        char label[32];
+        if (length_m >= 1000.0) {
+            std::snprintf(label, sizeof label, "%g km", length_m / 1000.0);
+        } else {
+            std::snprintf(label, sizeof label, "%g m", length_m);
+        }
+        Text text = make_text(label, 11.0 * m_ts, false);
+        const double pad = 6.0 * m_ts;
+        const double bar_h = 5.0 * m_ts;
+        const double w = std::max(length_px, text.width) + 2 * pad;
+        const double h = text.height + bar_h + 3 * pad;
+        const double x = 10.0;
+        const double y = m_view.height_px() - 10.0 - h;
+        if (!paint) {
+            return {x, y, x + w, y + h};
+        }
+        panel(x, y, w, h);
+        const double bar_x = x + pad;
+        const double bar_y = y + 2 * pad + text.height;
+        // Two halves, dark and light, like the bars on printed maps.
+        cairo_rectangle(m_cr, bar_x, bar_y, length_px / 2, bar_h);
+        set_colour(m_cr, symbol_dark);
+        cairo_fill(m_cr);
+        cairo_rectangle(m_cr, bar_x, bar_y, length_px, bar_h);
+        set_colour(m_cr, symbol_dark);
+        cairo_set_line_width(m_cr, 1.0);
+        cairo_stroke(m_cr);
+        cairo_save(m_cr);
+        cairo_translate(m_cr, bar_x + length_px / 2 - text.width / 2, y + pad);
+        show_text(text, text_colour, 0.0);
+        cairo_restore(m_cr);
+        return {x, y, x + w, y + h};
+    }
+
+    PixelBox north_arrow(bool paint) {
+        Text text = make_text(words(m_style.language).north, 13.0 * m_ts, true);
+        const double arrow_h = 22.0 * m_ts;
+        const double half_w = 8.0 * m_ts;
+        const double pad = 5.0 * m_ts;
+        const double w = std::max(2 * half_w, text.width) + 2 * pad;
+        const double h = text.height + arrow_h + 3 * pad;
+        const double x = m_view.width_px() - 10.0 - w;
+        const double y = 10.0;
+        if (!paint) {
+            return {x, y, x + w, y + h};
+        }
+        panel(x, y, w, h);
+        const double cx = x + w / 2;
+        cairo_save(m_cr);
+        cairo_translate(m_cr, cx - text.width / 2, y + pad);
+        show_text(text, text_colour, 0.0);
+        cairo_restore(m_cr);
+        const double top = y + 2 * pad + text.height;
+        // The classic half-filled arrow: the left half dark, the right half outlined.
+        cairo_move_to(m_cr, cx, top);
+        cairo_line_to(m_cr, cx - half_w, top + arrow_h);
+        cairo_line_to(m_cr, cx, top + arrow_h * 0.72);
+        cairo_close_path(m_cr);
+        set_colour(m_cr, symbol_dark);
+        cairo_fill(m_cr);
+        cairo_move_to(m_cr, cx, top);
+        cairo_line_to(m_cr, cx + half_w, top + arrow_h);
+        cairo_line_to(m_cr, cx, top + arrow_h * 0.72);
+        cairo_line_to(m_cr, cx - half_w, top + arrow_h);
+        cairo_close_path(m_cr);
+        cairo_set_line_width(m_cr, 1.2);
+        cairo_set_line_join(m_cr, CAIRO_LINE_JOIN_MITER);
+        cairo_stroke(m_cr);
+        return {x, y, x + w, y + h};
+    }
+
+    PixelBox legend(bool paint) {
+        const Words& w = words(m_style.language);
+        std::vector<Text> texts;
+        for (const char* name : w.classes) {
+            texts.push_back(make_text(name, 12.0 * m_ts, false));
+        }
+        texts.push_back(make_text(w.depot, 12.0 * m_ts, false));
+        texts.push_back(make_text(w.dump_site, 12.0 * m_ts, false));
+        double text_w = 0.0;
+        double row_h = 0.0;
+        for (const Text& t : texts) {
+            text_w = std::max(text_w, t.width);
+            row_h = std::max(row_h, t.height);
+        }
+        row_h += 3.0 * m_ts;
+        const double pad = 8.0 * m_ts;
+        const double sample_w = 30.0 * m_ts;
+        const double box_w = sample_w + text_w + 3 * pad;
+        const double box_h = row_h * static_cast<double>(texts.size()) + 2 * pad;
+        const double x = m_view.width_px() - 10.0 - box_w;
+        const double y = m_view.height_px() - 10.0 - box_h;
+        if (!paint) {
+            return {x, y, x + box_w, y + box_h};
+        }
+        panel(x, y, box_w, box_h);
+        constexpr std::array<PriorityClass, 4> classes{PriorityClass::first, PriorityClass::second,
+                                                       PriorityClass::third, PriorityClass::none};
+        cairo_set_line_cap(m_cr, CAIRO_LINE_CAP_ROUND);
+        for (std::size_t i = 0; i < texts.size(); ++i) {
+            const double row_y = y + pad + row_h * static_cast<double>(i);
+            const double mid_y = row_y + row_h / 2;
+            const double sample_x = x + pad;
+            if (i < classes.size()) {
+                cairo_move_to(m_cr, sample_x + 3, mid_y);
+                cairo_line_to(m_cr, sample_x + sample_w - 3, mid_y);
+                set_colour(m_cr, priority_colour(classes[i]));
+                cairo_set_line_width(m_cr, line_width(classes[i]));
+                cairo_stroke(m_cr);
+            } else if (i == classes.size()) {
+                depot_symbol(sample_x + sample_w / 2, mid_y);
+            } else {
+                dump_site_symbol(sample_x + sample_w / 2, mid_y + 1.5 * m_ts);
+            }
+            cairo_save(m_cr);
+            cairo_translate(m_cr, sample_x + sample_w + pad, mid_y - texts[i].height / 2);
+            show_text(texts[i], text_colour, 0.0);
+            cairo_restore(m_cr);
+        }
+        return {x, y, x + box_w, y + box_h};
+    }
+
+    cairo_t* m_cr;
+    PangoContext* m_pango;
+    const MapView& m_view;
+    const MapStyle& m_style;
+    Box m_extent;
+    double m_px_per_m;
+    double m_ts;
+    std::vector<std::int64_t> m_highlighted;
+    std::vector<std::size_t> m_roads_in_view;
+    std::vector<PixelBox> m_occupied;
+    std::optional<XY> m_path_end; ///< map position where the path's last chained line ended
+};
+
+void check(cairo_t* cr, const std::filesystem::path& file, const char* what) {
+    const cairo_status_t status = cairo_status(cr);
+    if (status != CAIRO_STATUS_SUCCESS) {
+        throw Error(file.string() + ": cannot " + what + ": " + cairo_status_to_string(status));
+    }
+}
+
+} // namespace
+
+struct MapRenderer::Impl {
+    PangoFontMap* font_map = nullptr;
+    PangoContext* context = nullptr;
+    // The last picture's surface, reused while the size stays: a fresh one costs a page fault
+    // per 4 KiB on every frame.
+    SurfacePtr surface;
+
+    Impl() {
+        // A font map of our own: pango's default one belongs to the thread that made it.
+        font_map = pango_cairo_font_map_new();
+        context = pango_font_map_create_context(font_map);
+        cairo_font_options_t* options = cairo_font_options_create();
+        // Unhinted metrics keep label sizes the same at every rotation and on paper.
+        cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF);
+        cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_SLIGHT);
+        cairo_font_options_set_antialias(options, CAIRO_ANTIALIAS_GRAY);
+        pango_cairo_context_set_font_options(context, options);
+        cairo_font_options_destroy(options);
+        pango_context_set_language(context, pango_language_from_string("ja"));
+    }
+    ~Impl() {
+        g_object_unref(context);
+        g_object_unref(font_map);
+    }
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
+};
+
+MapRenderer::MapRenderer() : m_impl(std::make_unique<Impl>()) {}
+
+MapRenderer::~MapRenderer() = default;
+
+Image MapRenderer::render(const MapContent& content, const MapView& view, const MapStyle& style,
+                          const Image* basemap) const {
+    SurfacePtr& surface = m_impl->surface;
+    if (!surface || cairo_image_surface_get_width(surface.get()) != view.width_px() ||
+        cairo_image_surface_get_height(surface.get()) != view.height_px()) {
+        surface.reset(
+            cairo_image_surface_create(CAIRO_FORMAT_ARGB32, view.width_px(), view.height_px()));
+        if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) {
+            surface.reset();
+            throw Error("map: cannot allocate a picture of " + std::to_string(view.width_px()) +
+                        "x" + std::to_string(view.height_px()) + " pixels");
+        }
+    }
+    CairoPtr cr(cairo_create(surface.get()));
+    Painter painter(cr.get(), m_impl->context, view, style);
+    painter.draw(content, basemap, {style.scale_bar, style.north_arrow, style.legend});
+    if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS) {
+        throw Error(std::string("map: drawing failed: ") +
+                    cairo_status_to_string(cairo_status(cr.get())));
+    }
+    return image_from_surface(surface.get(), true);
+}
+
+void MapRenderer::write_png(const Image& image, const std::filesystem::path& file) {
+    SurfacePtr surface = surface_from_image(image);
+    const std::filesystem::path temp = temporary_beside(file);
+    const cairo_status_t status = cairo_surface_write_to_png(surface.get(), temp.c_str());
+    if (status != CAIRO_STATUS_SUCCESS) {
+        std::error_code ignored;
+        std::filesystem::remove(temp, ignored);
+        throw Error(file.string() + ": cannot write PNG: " + cairo_status_to_string(status));
+    }
+    replace_file(temp, file);
+}
+
+void MapRenderer::write_pdf_sheet(const MapContent& content, const MapView& view,
+                                  const MapStyle& style, const SheetOptions& sheet,
+                                  const std::filesystem::path& file) const {
+    const bool portrait = view.height_px() > view.width_px();
+    const double page_w = portrait ? 595.0 : 842.0;
+    const double page_h = portrait ? 842.0 : 595.0;
+    const double margin = 28.0;
+    const double header_h = 46.0;
+    const double footer_h = 20.0;
+    const std::filesystem::path temp = temporary_beside(file);
+    SurfacePtr surface(cairo_pdf_surface_create(temp.c_str(), page_w, page_h));
+    {
+        const cairo_status_t status = cairo_surface_status(surface.get());
+        if (status != CAIRO_STATUS_SUCCESS) {
+            throw Error(file.string() + ": cannot write PDF: " + cairo_status_to_string(status));
+        }
+    }
+    try {
+        cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE,
+                                       sheet.title.c_str());
+        cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "Yukimichi");
+        CairoPtr cr(cairo_create(surface.get()));
+        PangoContext* pango = m_impl->context;
+
+        const auto text_at = [&](const std::string& text, double size_pt, bool bold, double x,
+                                 double y, bool right_aligned) {
+            if (text.empty()) {
+                return;
+            }
+            FontDescriptionPtr font(pango_font_description_from_string(font_family));
+            pango_font_description_set_absolute_size(font.get(), size_pt * PANGO_SCALE);
+            if (bold) {
+                pango_font_description_set_weight(font.get(), PANGO_WEIGHT_BOLD);
+            }
+            pango_cairo_update_context(cr.get(), pango);
+            LayoutPtr layout(pango_layout_new(pango));
+            pango_layout_set_font_description(layout.get(), font.get());
+            pango_layout_set_text(layout.get(), text.data(), static_cast<int>(text.size()));
+            PangoRectangle logical;
+            pango_layout_get_extents(layout.get(), nullptr, &logical);
+            const double w = static_cast<double>(logical.width) / PANGO_SCALE;
+            cairo_move_to(cr.get(), right_aligned ? x - w : x, y);
+            set_colour(cr.get(), text_colour);
+            pango_cairo_show_layout(cr.get(), layout.get());
+        };
+
+        text_at(sheet.title, 18.0, true, margin, margin - 6.0, false);
+        text_at(sheet.date, 10.0, false, margin, margin + 20.0, false);
+
+        // The map frame, in pixels of 1/96 inch so that the sheet's scale 1:N is the view's.
+        const double frame_x = margin;
+        const double frame_y = margin + header_h;
+        const double frame_w = page_w - 2 * margin;
+        const double frame_h = page_h - 2 * margin - header_h - footer_h;
+        constexpr double pt_per_px = 72.0 / 96.0;
+        const int frame_w_px = static_cast<int>(std::lround(frame_w / pt_per_px));
+        const int frame_h_px = static_cast<int>(std::lround(frame_h / pt_per_px));
+        const MapView sheet_view = MapView::fit(view.extent(), frame_w_px, frame_h_px, 0.0);
+        cairo_save(cr.get());
+        cairo_translate(cr.get(), frame_x, frame_y);
+        cairo_scale(cr.get(), pt_per_px, pt_per_px);
+        Painter painter(cr.get(), pango, sheet_view, style);
+        painter.draw(content, nullptr, {true, true, true});
+        cairo_restore(cr.get());
+        cairo_rectangle(cr.get(), frame_x, frame_y, frame_w, frame_h);
+        set_colour(cr.get(), symbol_dark);
+        cairo_set_line_width(cr.get(), 0.8);
+        cairo_stroke(cr.get());
+
+        char scale[64];
+        std::snprintf(scale, sizeof scale, "1:%.0f", sheet_view.scale_denominator());
+        const double footer_y = page_h - margin - footer_h + 6.0;
+        std::string left =
+            sheet.crs_name.empty() ? std::string(scale) : sheet.crs_name + "    " + scale;
+        text_at(left, 8.0, false, margin, footer_y, false);
+        text_at(sheet.attribution, 8.0, false, page_w - margin, footer_y, true);
+
+        cairo_show_page(cr.get());
+        check(cr.get(), file, "draw the PDF");
+        cr.reset();
+        cairo_surface_finish(surface.get());
+        const cairo_status_t status = cairo_surface_status(surface.get());
+        if (status != CAIRO_STATUS_SUCCESS) {
+            throw Error(file.string() + ": cannot write PDF: " + cairo_status_to_string(status));
+        }
+        surface.reset();
+    } catch (...) {
+        surface.reset();
+        std::error_code ignored;
+        std::filesystem::remove(temp, ignored);
+        throw;
+    }
+    replace_file(temp, file);
+}
+
+} // namespace ykm::gis

@@ -1,0 +1,476 @@
+#include "ykm/gis/error.hpp"
+#include "ykm/gis/map_renderer.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <cairo.h>
+
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <unistd.h>
+
+using namespace ykm::gis;
+
+namespace {
+
+// Views in JGD2011 zone X (EPSG:6678) coordinates, near the demo town's centre.
+constexpr XY centre{-15000.0, 69000.0};
+
+// A 400x300 view at 1 m/px: map point (x, y) falls on pixel (x + 15200, 69150 - y).
+MapView test_view(double metres_per_pixel = 1.0) {
+    return MapView(centre, metres_per_pixel, 400, 300);
+}
+
+MapRoad road(std::int64_t id, PriorityClass priority, Polyline points, std::string name = {}) {
+    MapRoad r;
+    r.id = id;
+    r.priority = priority;
+    r.name = std::move(name);
+    r.points = std::move(points);
+    return r;
+}
+
+// Lines run along pixel centres (half-metre offsets at 1 m/px), so the stroke centre covers
+// whole pixels and antialiasing does not touch the sampled pixel.
+MapContent crossing_roads() {
+    MapContent content;
+    // Class 1 east-west through the middle of the picture: pixel row 100.
+    content.roads.push_back(
+        road(1, PriorityClass::first, {{-15150.5, 69049.5}, {-14850.5, 69049.5}}, "国道7号"));
+    // Class 3 north-south, crossing it: pixel column 300.
+    content.roads.push_back(
+        road(2, PriorityClass::third, {{-14899.5, 69140.0}, {-14899.5, 68860.0}}, "桜通り"));
+    // Unclassified east-west: pixel row 250.
+    content.roads.push_back(
+        road(3, PriorityClass::none, {{-15150.5, 68899.5}, {-14950.5, 68899.5}}));
+    return content;
+}
+
+MapStyle plain_style() {
+    MapStyle style;
+    style.scale_bar = false;
+    style.north_arrow = false;
+    style.legend = false;
+    style.street_labels_below_m_per_px = 0.0; // labels would cover the sampled road pixels
+    return style;
+}
+
+Rgb pixel_at(const Image& image, const MapView& view, XY map) {
+    const XY p = view.to_pixel(map);
+    return image.rgb_at(static_cast<int>(std::floor(p.x)), static_cast<int>(std::floor(p.y)));
+}
+
+bool near(Rgb a, Rgb b, int tolerance = 2) {
+    return std::abs(a.red - b.red) <= tolerance && std::abs(a.green - b.green) <= tolerance &&
+           std::abs(a.blue - b.blue) <= tolerance;
+}
+
+std::string hex(Rgb c) {
+    char text[8];
+    std::snprintf(text, sizeof text, "#%02X%02X%02X", c.red, c.green, c.blue);
+    return text;
+}
+
+constexpr std::uint32_t opaque(Rgb c) {
+    return 0xFF000000U | (std::uint32_t{c.red} << 16) | (std::uint32_t{c.green} << 8) | c.blue;
+}
+
+// Pixels in [x0, x1) x [y0, y1) that are not `colour` (give or take antialiasing noise).
+int pixels_unlike(const Image& image, Rgb colour, int x0, int y0, int x1, int y1) {
+    int n = 0;
+    for (int y = y0; y < y1; ++y) {
+        for (int x = x0; x < x1; ++x) {
+            n += near(image.rgb_at(x, y), colour, 3) ? 0 : 1;
+        }
+    }
+    return n;
+}
+
+std::filesystem::path temp_path(const std::string& name) {
+    return std::filesystem::temp_directory_path() /
+           ("ykm_render_" + std::to_string(::getpid()) + "_" + name);
+}
+
+std::string read_file(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// CIE L*a*b* (D65) of an sRGB colour, for colour differences.
+std::array<double, 3> lab(Rgb c) {
+    const auto lin = [](std::uint8_t v) {
+        const double s = v / 255.0;
+        return s <= 0.04045 ? s / 12.92 : std::pow((s + 0.055) / 1.055, 2.4);
+    };
+    const double r = lin(c.red);
+    const double g = lin(c.green);
+    const double b = lin(c.blue);
+    const double x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
+    const double y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    const double z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
+    const auto f = [](double t) {
+        constexpr double d = 6.0 / 29.0;
+        return t > d * d * d ? std::cbrt(t) : t / (3 * d * d) + 4.0 / 29.0;
+    };
+    return {116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))};
+}
+
+double delta_e76(Rgb a, Rgb b) {
+    const auto la = lab(a);
+    const auto lb = lab(b);
+    return std::hypot(la[0] - lb[0], la[1] - lb[1], la[2] - lb[2]);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(map_renderer_tests)
+
+BOOST_AUTO_TEST_CASE(palette_moves_the_class_values_of_the_old_window) {
+    BOOST_TEST((priority_colour(PriorityClass::first) == Rgb{0xD5, 0x5E, 0x00}));
+    BOOST_TEST((priority_colour(PriorityClass::second) == Rgb{0x00, 0x72, 0xB2}));
+    BOOST_TEST((priority_colour(PriorityClass::third) == Rgb{0x00, 0x9E, 0x73}));
+    BOOST_TEST((priority_colour(PriorityClass::none) == Rgb{0x8F, 0xA3, 0xBF}));
+    BOOST_TEST(priority_line_width_px(PriorityClass::first) == 5.0);
+    BOOST_TEST(priority_line_width_px(PriorityClass::second) == 4.0);
+    BOOST_TEST(priority_line_width_px(PriorityClass::third) == 2.0);
+    BOOST_TEST(priority_line_width_px(PriorityClass::none) == 1.0);
+}
+
+BOOST_AUTO_TEST_CASE(deuteranopia_simulation_matches_machado) {
+    // Greys stay grey: each row of the matrix sums to 1.
+    BOOST_TEST((simulate_deuteranopia({0x99, 0x99, 0x99}) == Rgb{0x99, 0x99, 0x99}));
+    // Pure red in linear RGB becomes the matrix's first column, (0.367322, 0.280085, -0.011820),
+    // which is sRGB (163, 144, 0) after clamping.
+    BOOST_TEST((simulate_deuteranopia({255, 0, 0}) == Rgb{163, 144, 0}));
+    // The vermilion of class 1 turns olive.
+    BOOST_TEST((simulate_deuteranopia({0xD5, 0x5E, 0x00}) == Rgb{158, 140, 0}));
+}
+
+BOOST_AUTO_TEST_CASE(class_colours_stay_apart_for_deuteranopes) {
+    // Threshold: ΔE*ab 2.3 is the just-noticeable difference for large patches side by side;
+    // for marks a few pixels wide the noticeable difference grows several times (Stone, Szafir
+    // and Setlur 2014, "An engineering model for color difference as a function of size"), and
+    // a dispatcher must tell classes apart at a glance, not side by side. 20 asks for about
+    // ten large-patch steps between any two classes, and between a class and the background.
+    constexpr double threshold = 20.0;
+    const std::array<Rgb, 5> colours{priority_colour(PriorityClass::first),
+                                     priority_colour(PriorityClass::second),
+                                     priority_colour(PriorityClass::third),
+                                     priority_colour(PriorityClass::none), map_background};
+    for (std::size_t i = 0; i < colours.size(); ++i) {
+        for (std::size_t j = i + 1; j < colours.size(); ++j) {
+            const Rgb a = simulate_deuteranopia(colours[i]);
+            const Rgb b = simulate_deuteranopia(colours[j]);
+            BOOST_TEST(delta_e76(a, b) > threshold,
+                       hex(colours[i]) << " vs " << hex(colours[j]) << " as " << hex(a) << " vs "
+                                       << hex(b) << ": ΔE " << delta_e76(a, b));
+            BOOST_TEST(delta_e76(colours[i], colours[j]) > threshold);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(road_pixels_have_their_class_colour) {
+    MapRenderer renderer;
+    const MapView view = test_view();
+    const Image image = renderer.render(crossing_roads(), view, plain_style());
+    BOOST_TEST(image.width == 400);
+    BOOST_TEST(image.height == 300);
+    const Rgb class1 = pixel_at(image, view, {-15000.5, 69049.5});
+    BOOST_TEST(near(class1, priority_colour(PriorityClass::first)), hex(class1));
+    const Rgb class3 = pixel_at(image, view, {-14899.5, 69000.5});
+    BOOST_TEST(near(class3, priority_colour(PriorityClass::third)), hex(class3));
+    const Rgb none = pixel_at(image, view, {-15050.5, 68899.5});
+    BOOST_TEST(near(none, priority_colour(PriorityClass::none)), hex(none));
+    // Class 1 lies on top where it crosses class 3.
+    const Rgb crossing = pixel_at(image, view, {-14899.5, 69049.5});
+    BOOST_TEST(near(crossing, priority_colour(PriorityClass::first)), hex(crossing));
+    // Four pixels off the class 1 centre line (half width 2.5 px): background.
+    BOOST_TEST(image.at(200, 104) == opaque(map_background));
+}
+
+BOOST_AUTO_TEST_CASE(an_empty_area_draws_only_background) {
+    MapRenderer renderer;
+    const MapView far_away(XY{-5000.0, 80000.0}, 1.0, 400, 300);
+    const Image image = renderer.render(crossing_roads(), far_away, plain_style());
+    std::size_t other = 0;
+    for (std::uint32_t p : image.pixels) {
+        other += p == opaque(map_background) ? 0 : 1;
+    }
+    BOOST_TEST(image.pixels.size() == 400U * 300U);
+    BOOST_TEST(other == 0U);
+}
+
+BOOST_AUTO_TEST_CASE(hidden_roads_leave_no_road_colour) {
+    MapRenderer renderer;
+    MapStyle style = plain_style();
+    style.roads.visible = false;
+    const Image image = renderer.render(crossing_roads(), test_view(), style);
+    std::size_t other = 0;
+    for (std::uint32_t p : image.pixels) {
+        other += p == opaque(map_background) ? 0 : 1;
+    }
+    BOOST_TEST(other == 0U);
+}
+
+BOOST_AUTO_TEST_CASE(half_opacity_blends_with_the_background) {
+    MapRenderer renderer;
+    MapStyle style = plain_style();
+    style.roads.opacity = 0.5;
+    const MapView view = test_view();
+    const Image image = renderer.render(crossing_roads(), view, style);
+    // (0xD5 + 0xF7) / 2, (0x5E + 0xF9) / 2, (0x00 + 0xFB) / 2
+    const Rgb blended = pixel_at(image, view, {-15000.5, 69049.5});
+    BOOST_TEST(near(blended, Rgb{230, 171, 125}, 2), hex(blended));
+}
+
+BOOST_AUTO_TEST_CASE(highlighted_road_gets_a_bright_outline) {
+    MapRenderer renderer;
+    MapStyle style = plain_style();
+    style.highlighted_roads = {1};
+    const MapView view = test_view();
+    const Image image = renderer.render(crossing_roads(), view, style);
+    // The road keeps its colour; 4 px off its centre line, inside the 13 px outline, the
+    // highlight shows.
+    BOOST_TEST(near(image.rgb_at(200, 100), priority_colour(PriorityClass::first)));
+    BOOST_TEST(near(image.rgb_at(200, 104), highlight_colour), hex(image.rgb_at(200, 104)));
+    BOOST_TEST(near(image.rgb_at(200, 96), highlight_colour));
+    // The unhighlighted class 3 road has none.
+    BOOST_TEST(near(image.rgb_at(304, 200), map_background), hex(image.rgb_at(304, 200)));
+}
+
+BOOST_AUTO_TEST_CASE(layer_order_puts_depots_over_roads) {
+    MapRenderer renderer;
+    MapContent content = crossing_roads();
+    // A depot and a dump site on the class 1 road, at pixel centres.
+    content.depots.push_back(MapPoint{1, "第1除雪基地", {-15100.5, 69049.5}, std::nullopt});
+    content.dump_sites.push_back(MapPoint{1, "雪堆積場A", {-14950.5, 69049.5}, 5000.0});
+    const MapView view = test_view();
+    const Image image = renderer.render(content, view, plain_style());
+    BOOST_TEST(near(pixel_at(image, view, {-15100.5, 69049.5}), Rgb{0x33, 0x33, 0x33}));
+    BOOST_TEST(near(pixel_at(image, view, {-14950.5, 69049.5}), Rgb{0xBF, 0xE3, 0xF7}));
+    MapStyle style = plain_style();
+    style.depots.visible = false;
+    const Image without = renderer.render(content, view, style);
+    BOOST_TEST(
+        near(pixel_at(without, view, {-15100.5, 69049.5}), priority_colour(PriorityClass::first)));
+}
+
+BOOST_AUTO_TEST_CASE(district_is_filled_and_labelled_in_japanese) {
+    MapRenderer renderer;
+    MapContent content;
+    MapArea district;
+    district.id = 4;
+    district.name = "中央工区";
+    district.rings.push_back({{-15150.0, 68900.0},
+                              {-14850.0, 68900.0},
+                              {-14850.0, 69100.0},
+                              {-15150.0, 69100.0},
+                              {-15150.0, 68900.0}});
+    content.districts.push_back(district);
+    const MapView view = test_view();
+    const Image labelled = renderer.render(content, view, plain_style());
+    // The fill: a pale tint, neither background nor outline, away from the label.
+    const Rgb fill = labelled.rgb_at(80, 80);
+    BOOST_TEST(!near(fill, map_background));
+    BOOST_TEST(std::abs(fill.red - map_background.red) < 60);
+    // The label sits at the centroid, pixel (200, 150): glyph pixels in a 60x16 box around it.
+    const int glyphs = pixels_unlike(labelled, fill, 170, 142, 230, 158);
+    BOOST_TEST(glyphs > 100);
+    content.districts[0].name.clear();
+    const Image unlabelled = renderer.render(content, view, plain_style());
+    BOOST_TEST(pixels_unlike(unlabelled, fill, 170, 142, 230, 158) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(street_names_appear_only_at_large_scales) {
+    MapRenderer renderer;
+    MapContent content;
+    // A class 3 street through the centre, 400 m long, at pixel row 150.
+    content.roads.push_back(
+        road(7, PriorityClass::third, {{-15200.0, 69000.0}, {-14800.0, 69000.0}}, "桜通り"));
+    MapStyle style = plain_style();
+    style.street_labels_below_m_per_px = 2.0;
+    const MapView detailed = test_view(0.5);
+    const Image near_image = renderer.render(content, detailed, style);
+    // The 2 px stroke covers rows 149-150; the 11 px label reaches rows 143-148 and 151-156.
+    const int label = pixels_unlike(near_image, map_background, 150, 142, 250, 148);
+    BOOST_TEST(label > 20);
+    const MapView overview = test_view(2.5);
+    const Image far_image = renderer.render(content, overview, style);
+    BOOST_TEST(pixels_unlike(far_image, map_background, 150, 142, 250, 148) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(scale_bar_north_arrow_and_legend_draw_in_their_corners) {
+    MapRenderer renderer;
+    const MapView far_away(XY{-5000.0, 80000.0}, 1.0, 400, 300);
+    MapStyle style = plain_style();
+    style.scale_bar = true;
+    const Image bar = renderer.render(MapContent{}, far_away, style);
+    BOOST_TEST(pixels_unlike(bar, map_background, 0, 250, 150, 300) > 100);
+    BOOST_TEST(pixels_unlike(bar, map_background, 250, 0, 400, 60) == 0);
+    style.scale_bar = false;
+    style.north_arrow = true;
+    const Image arrow = renderer.render(MapContent{}, far_away, style);
+    BOOST_TEST(pixels_unlike(arrow, map_background, 340, 0, 400, 80) > 100);
+    BOOST_TEST(pixels_unlike(arrow, map_background, 0, 250, 150, 300) == 0);
+    style.north_arrow = false;
+    style.legend = true;
+    const Image legend = renderer.render(MapContent{}, far_away, style);
+    // The legend's class 1 sample line.
+    int class1 = 0;
+    for (int y = 150; y < 300; ++y) {
+        for (int x = 250; x < 400; ++x) {
+            class1 += legend.rgb_at(x, y) == priority_colour(PriorityClass::first) ? 1 : 0;
+        }
+    }
+    BOOST_TEST(class1 > 40);
+}
+
+BOOST_AUTO_TEST_CASE(basemap_is_drawn_under_the_roads_with_its_opacity) {
+    MapRenderer renderer;
+    Image basemap{400, 300, std::vector<std::uint32_t>(400 * 300, 0xFF102030U)};
+    // The left half has no tiles: transparent.
+    for (int y = 0; y < 300; ++y) {
+        for (int x = 0; x < 200; ++x) {
+            basemap.pixels[static_cast<std::size_t>(y * 400 + x)] = 0;
+        }
+    }
+    const MapView view = test_view();
+    MapStyle style = plain_style();
+    const Image full = renderer.render(crossing_roads(), view, style, &basemap);
+    BOOST_TEST(full.at(390, 10) == 0xFF102030U);
+    BOOST_TEST(full.at(10, 10) == opaque(map_background));
+    BOOST_TEST(
+        near(pixel_at(full, view, {-14899.5, 69000.5}), priority_colour(PriorityClass::third)));
+    style.basemap.opacity = 0.5;
+    const Image half = renderer.render(crossing_roads(), view, style, &basemap);
+    // (0x10 + 0xF7) / 2, (0x20 + 0xF9) / 2, (0x30 + 0xFB) / 2
+    BOOST_TEST(near(half.rgb_at(390, 10), Rgb{132, 140, 149}, 2), hex(half.rgb_at(390, 10)));
+}
+
+BOOST_AUTO_TEST_CASE(writes_a_png_that_cairo_reads_back) {
+    MapRenderer renderer;
+    const Image image = renderer.render(crossing_roads(), test_view(), MapStyle{});
+    const auto file = temp_path("map.png");
+    MapRenderer::write_png(image, file);
+    cairo_surface_t* png = cairo_image_surface_create_from_png(file.c_str());
+    BOOST_REQUIRE(cairo_surface_status(png) == CAIRO_STATUS_SUCCESS);
+    BOOST_TEST(cairo_image_surface_get_width(png) == 400);
+    BOOST_TEST(cairo_image_surface_get_height(png) == 300);
+    // Opaque pixels round-trip exactly.
+    const auto* data = cairo_image_surface_get_data(png);
+    const int stride = cairo_image_surface_get_stride(png);
+    const auto row = [&](int y) {
+        return reinterpret_cast<const std::uint32_t*>(data +
+                                                      static_cast<std::ptrdiff_t>(y) * stride);
+    };
+    BOOST_TEST(row(100)[200] == image.at(200, 100));
+    BOOST_TEST(row(5)[5] == image.at(5, 5));
+    cairo_surface_destroy(png);
+    std::filesystem::remove(file);
+}
+
+BOOST_AUTO_TEST_CASE(write_png_names_the_file_it_cannot_write) {
+    const Image image{2, 2, std::vector<std::uint32_t>(4, 0xFFFFFFFFU)};
+    const std::filesystem::path file = temp_path("no-such-folder") / "map.png";
+    try {
+        MapRenderer::write_png(image, file);
+        BOOST_FAIL("no exception");
+    } catch (const ykm::Error& e) {
+        BOOST_TEST(std::string(e.what()).find(file.string()) != std::string::npos, e.what());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(writes_a_pdf_sheet_with_its_title) {
+    MapRenderer renderer;
+    const auto file = temp_path("sheet.pdf");
+    MapRenderer::SheetOptions sheet{"Snow routes 2026", "2026-11-22",
+                                    "© OpenStreetMap contributors",
+                                    "JGD2011 / Japan Plane Rectangular CS X"};
+    renderer.write_pdf_sheet(crossing_roads(), test_view(), MapStyle{}, sheet, file);
+    const std::string pdf = read_file(file);
+    BOOST_TEST(pdf.substr(0, 5) == "%PDF-");
+    // The document information carries the title as an ASCII PDF string.
+    BOOST_TEST(pdf.find("(Snow routes 2026)") != std::string::npos);
+    BOOST_TEST(pdf.find("%%EOF") != std::string::npos);
+    // A4 landscape.
+    BOOST_TEST(pdf.find("/MediaBox [ 0 0 842 595 ]") != std::string::npos);
+    std::filesystem::remove(file);
+    BOOST_CHECK_THROW(renderer.write_pdf_sheet(crossing_roads(), test_view(), MapStyle{}, sheet,
+                                               temp_path("no-such-folder") / "sheet.pdf"),
+                      ykm::Error);
+}
+
+BOOST_AUTO_TEST_CASE(tall_views_print_in_portrait) {
+    MapRenderer renderer;
+    const auto file = temp_path("tall.pdf");
+    renderer.write_pdf_sheet(crossing_roads(), MapView(centre, 1.0, 300, 400), MapStyle{},
+                             MapRenderer::SheetOptions{"Tall", "", "", ""}, file);
+    BOOST_TEST(read_file(file).find("/MediaBox [ 0 0 595 842 ]") != std::string::npos);
+    std::filesystem::remove(file);
+}
+
+// A 10,000-segment town: a 100 x 50 grid of 120 m blocks, every tenth street class 1, every
+// fifth class 2, the rest class 3, every street named. Logs the render time of a full view and
+// of a street-level view at 1920x1080 (speed is measured in bench/, not asserted here).
+BOOST_AUTO_TEST_CASE(renders_a_ten_thousand_segment_town) {
+    MapContent content;
+    std::int64_t id = 0;
+    const double block = 120.0;
+    const XY origin{-21000.0, 66000.0};
+    const auto priority_of = [](int i) {
+        return i % 10 == 0 ? PriorityClass::first
+                           : (i % 5 == 0 ? PriorityClass::second : PriorityClass::third);
+    };
+    // Segments numbered along each street, as imports number them.
+    for (int row = 0; row < 50; ++row) {
+        for (int col = 0; col < 100; ++col) {
+            const XY a{origin.x + col * block, origin.y + row * block};
+            content.roads.push_back(road(++id, priority_of(row),
+                                         {a, {a.x + 60.0, a.y + 1.0}, {a.x + block, a.y}},
+                                         "東" + std::to_string(row) + "条通"));
+        }
+    }
+    for (int col = 0; col < 100; ++col) {
+        for (int row = 0; row < 50; ++row) {
+            const XY a{origin.x + col * block, origin.y + row * block};
+            content.roads.push_back(road(++id, priority_of(col),
+                                         {a, {a.x + 1.0, a.y + 60.0}, {a.x, a.y + block}},
+                                         "北" + std::to_string(col) + "丁目線"));
+        }
+    }
+    BOOST_TEST(content.roads.size() == 10000U);
+    MapRenderer renderer;
+    MapStyle style;
+    style.legend = true;
+    const Box extent{origin.x, origin.y, origin.x + 100 * block, origin.y + 50 * block};
+    const MapView full = MapView::fit(extent, 1920, 1080);
+    (void)renderer.render(content, full, style); // warms up fontconfig
+    const auto t0 = std::chrono::steady_clock::now();
+    const Image image = renderer.render(content, full, style);
+    const auto t1 = std::chrono::steady_clock::now();
+    const MapView street = full.at_scale(5000.0);
+    const Image detail = renderer.render(content, street, style);
+    const auto t2 = std::chrono::steady_clock::now();
+    using ms = std::chrono::duration<double, std::milli>;
+    BOOST_TEST_MESSAGE("10,000 segments at 1920x1080: full view "
+                       << ms(t1 - t0).count() << " ms, 1:5000 with street names "
+                       << ms(t2 - t1).count() << " ms");
+    // Row 20 is class 1; a pixel on it between two crossings has its colour.
+    const XY on_class1{origin.x + 50 * block + 100.0, origin.y + 20 * block + 1.0 / 3.0};
+    BOOST_TEST(near(pixel_at(detail, street, on_class1), priority_colour(PriorityClass::first)));
+    BOOST_TEST(image.width == 1920);
+}
+
+BOOST_AUTO_TEST_CASE(rejects_a_basemap_of_the_wrong_pixel_count) {
+    MapRenderer renderer;
+    const Image broken{400, 300, std::vector<std::uint32_t>(10, 0xFF000000U)};
+    BOOST_CHECK_THROW((void)renderer.render(crossing_roads(), test_view(), MapStyle{}, &broken),
+                      ykm::Error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
