@@ -2,16 +2,23 @@
 // so that file names are taken as the bytes the shell gave, then runs the window.
 
 #include "main_frame.hpp"
-#include "road_view.hpp"
+#include "map_canvas.hpp"
 #include "screenshot.hpp"
+#include "translations.hpp"
 #include "ykm/gis/error.hpp"
 #include "ykm/gui/launch_options.hpp"
+#include "ykm/gui/ui_text.hpp"
 
 #include <wx/app.h>
+#include <wx/fileconf.h>
 #include <wx/msgdlg.h>
 #include <wx/timer.h>
+#include <wx/utils.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,10 +30,20 @@ namespace ykm::gui {
 
 namespace {
 
-constexpr int screenshot_poll_ms = 100;
-/// Polls after the first paint before reading the screen, so the X server has drawn everything.
-constexpr int screenshot_settle_polls = 3;
-constexpr int screenshot_timeout_polls = 150;
+constexpr int poll_ms = 100;
+/// Polls after the first complete frame before reading the screen, so the X server has drawn
+/// everything.
+constexpr int settle_polls = 3;
+constexpr int timeout_polls = 300;
+
+/// Reads the preferences the user saved.
+Preferences read_preferences(wxConfigBase& config) {
+    Preferences preferences;
+    preferences.language =
+        parse_language_choice(std::string(config.Read("Preferences/Language", "auto").utf8_str()));
+    preferences.large_font = config.ReadBool("Preferences/LargeFont", false);
+    return preferences;
+}
 
 } // namespace
 
@@ -36,7 +53,32 @@ public:
 
     bool OnInit() override {
         // wxApp::OnInit is not called: the command line was parsed already in main().
-        const bool headless = m_options.screenshot.has_value();
+        SetAppName("yukimichi");
+        SetVendorName("Yukimichi");
+        // ~/.config/yukimichi/yukimichi.conf, XDG_CONFIG_HOME honoured (wxFileConfig of
+        // wxWidgets 3.2.2 still uses ~/.yukimichi whatever the file layout).
+        const char* xdg = std::getenv("XDG_CONFIG_HOME");
+        const std::filesystem::path config_file =
+            config_file_path(xdg == nullptr ? "" : xdg, std::string(wxGetHomeDir().utf8_str()));
+        std::error_code ignored;
+        std::filesystem::create_directories(config_file.parent_path(), ignored);
+        m_config = std::make_unique<wxFileConfig>("yukimichi", "Yukimichi",
+                                                  wxString::FromUTF8(config_file.string()),
+                                                  wxEmptyString, wxCONFIG_USE_LOCAL_FILE);
+        const Preferences preferences = read_preferences(*m_config);
+        const UiLanguage language = effective_language(preferences, language_from_environment());
+        set_up_translations(language);
+
+        const bool headless = m_options.screenshot || m_options.commands || m_options.dump_menus;
+        if (headless) {
+            // No one is there to answer an assertion dialog: say it on stderr and go on.
+            wxSetAssertHandler([](const wxString& file, int line, const wxString& function,
+                                  const wxString& condition, const wxString& message) {
+                std::fprintf(stderr, "yukimichi: assertion %s failed in %s (%s:%d): %s\n",
+                             condition.utf8_str().data(), function.utf8_str().data(),
+                             file.utf8_str().data(), line, message.utf8_str().data());
+            });
+        }
         MainFrame::ErrorReporter report;
         if (headless) {
             report = [this](const wxString&, const wxString& message) {
@@ -48,9 +90,19 @@ public:
                 wxMessageBox(message, title, wxOK | wxICON_ERROR, m_frame);
             };
         }
-        m_frame = new MainFrame(language_from_environment(),
-                                wxSize(m_options.width_px, m_options.height_px), report);
-        m_frame->Centre();
+        m_frame =
+            new MainFrame(preferences, language, wxSize(m_options.width_px, m_options.height_px),
+                          *m_config, !headless, report);
+        if (m_options.dump_menus) {
+            std::fputs(m_frame->menu_labels().utf8_str().data(), stdout);
+            m_frame->Destroy();
+            return true;
+        }
+        if (headless) {
+            m_frame->Move(0, 0);
+        } else {
+            m_frame->Centre();
+        }
         m_frame->Show();
         if (m_options.project && !m_frame->open_project(*m_options.project) && headless) {
             m_frame->Destroy();
@@ -58,29 +110,49 @@ public:
         }
         if (headless) {
             m_timer.SetOwner(this);
-            Bind(wxEVT_TIMER, &App::on_screenshot_poll, this);
-            m_timer.Start(screenshot_poll_ms);
+            Bind(wxEVT_TIMER, &App::on_poll, this);
+            m_timer.Start(poll_ms);
         }
         return true;
     }
 
     int OnRun() override {
+        if (m_options.dump_menus) {
+            // The window was never shown: there is no event loop to wait for.
+            return 0;
+        }
         const int loop_code = wxApp::OnRun();
         return m_exit_code != 0 ? m_exit_code : loop_code;
     }
 
+    int OnExit() override {
+        m_config.reset();
+        return wxApp::OnExit();
+    }
+
 private:
-    void on_screenshot_poll(wxTimerEvent&) {
+    /// Waits in the headless modes until the window is on screen and, with a project, the
+    /// worker's picture of the current view has been painted.
+    void on_poll(wxTimerEvent&) {
         ++m_polls;
-        if (m_frame->road_view().paint_count() > 0 && m_frame->IsShownOnScreen()) {
-            ++m_polls_since_paint;
+        if (m_exit_code != 0) {
+            finish(m_exit_code);
+            return;
         }
-        if (m_polls_since_paint < screenshot_settle_polls) {
-            if (m_polls > screenshot_timeout_polls) {
-                std::fprintf(stderr, "yukimichi: the window was not drawn within %d s\n",
-                             screenshot_timeout_polls * screenshot_poll_ms / 1000);
+        const bool ready =
+            m_frame->IsShownOnScreen() && (!m_frame->canvas().has_project() || m_options.commands ||
+                                           m_frame->canvas().shows_current_frame());
+        m_polls_ready = ready ? m_polls_ready + 1 : 0;
+        if (m_polls_ready < settle_polls) {
+            if (m_polls > timeout_polls) {
+                std::fprintf(stderr, "yukimichi: the map was not drawn within %d s\n",
+                             timeout_polls * poll_ms / 1000);
                 finish(1);
             }
+            return;
+        }
+        if (m_options.commands) {
+            run_commands();
             return;
         }
         try {
@@ -93,6 +165,18 @@ private:
         }
     }
 
+    /// `--commands`: the commands through the same path as their keys, then the views as JSON.
+    void run_commands() {
+        const std::string initial = view_json(m_frame->canvas().view());
+        for (const MapCommand command : *m_options.commands) {
+            m_frame->run_command(command);
+        }
+        std::printf("{\"initial\":%s,\"final\":%s}\n", initial.c_str(),
+                    view_json(m_frame->canvas().view()).c_str());
+        std::fflush(stdout);
+        finish(0);
+    }
+
     void finish(int exit_code) {
         m_timer.Stop();
         m_exit_code = exit_code;
@@ -100,10 +184,11 @@ private:
     }
 
     LaunchOptions m_options;
+    std::unique_ptr<wxFileConfig> m_config;
     MainFrame* m_frame = nullptr;
     wxTimer m_timer;
     int m_polls = 0;
-    int m_polls_since_paint = 0;
+    int m_polls_ready = 0;
     int m_exit_code = 0;
 };
 

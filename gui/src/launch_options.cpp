@@ -77,6 +77,10 @@ LaunchOptions parse_launch_options(std::span<const std::string> args) {
             options.screenshot = file;
         } else if (name == "--size") {
             parse_size(take_value(), options);
+        } else if (name == "--commands") {
+            options.commands = parse_command_list(take_value());
+        } else if (name == "--dump-menus") {
+            options.dump_menus = true;
         } else if (arg.starts_with("-") && arg != "-") {
             throw Error("unknown option '" + arg + "'");
         } else if (options.project) {

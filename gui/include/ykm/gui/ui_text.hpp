@@ -1,6 +1,7 @@
 #pragma once
 
-#include "ykm/gis/road_network.hpp"
+#include "ykm/gis/geometry.hpp"
+#include "ykm/gis/map_view.hpp"
 
 #include <cstdint>
 #include <string>
@@ -8,7 +9,7 @@
 
 namespace ykm::gui {
 
-/// Language of the user interface.
+/// Language of the user interface. English is the source language of the gettext catalogs.
 enum class UiLanguage { english, japanese };
 
 /// Chooses the language from the POSIX locale variables in their order of precedence: the first
@@ -20,38 +21,23 @@ UiLanguage language_from_locale(std::string_view lc_all, std::string_view lc_mes
 /// language_from_locale() of this process's environment.
 UiLanguage language_from_environment();
 
-/// The fixed texts of the user interface in one language, UTF-8. Menu labels carry wxWidgets
-/// mnemonics (&) and accelerators (\t).
-struct UiText {
-    const char* menu_file;
-    const char* menu_open;
-    const char* menu_quit;
-    const char* menu_help;
-    const char* menu_about;
-    const char* open_dialog_title;
-    const char* open_dialog_wildcard;
-    const char* cannot_open_project; ///< followed by the file name and the reason
-    const char* error_title;
-    const char* about_description;
-    const char* no_project;
-    const char* no_roads;
-    const char* open_hint;
-    const char* priority_first;
-    const char* priority_second;
-    const char* priority_third;
-    const char* priority_none;
-};
-
-/// The texts of `language`.
-const UiText& ui_text(UiLanguage language);
-
 /// "雪道 Yukimichi — town.ykm", or "雪道 Yukimichi" without a project file name.
 std::string window_title(std::string_view project_file_name);
 
-/// "道路区間 1,234" / "1,234 road segments".
-std::string segment_count_text(UiLanguage language, std::int64_t count);
+/// 1234567 → "1,234,567".
+std::string with_thousands_separators(std::int64_t count);
 
-/// The label of a priority class in the legend ("第1種" / "Class 1").
-const char* priority_label(UiLanguage language, gis::PriorityClass priority);
+/// The scale 1:N rounded to a whole N: "1:12,500".
+std::string scale_text(double denominator);
+
+/// "141.23456°E 40.12345°N" (5 decimals, about a metre); W and S for negative values.
+std::string lonlat_text(gis::LonLat position);
+
+/// "X 12,345.6  Y -2,345.6" in metres of a projected CRS.
+std::string projected_text(gis::XY position);
+
+/// A view as one line of JSON: centre, metres per pixel, picture size and map extent, with
+/// every number printed so that it reads back exactly.
+std::string view_json(const gis::MapView& view);
 
 } // namespace ykm::gui

@@ -1,0 +1,102 @@
+#pragma once
+
+#include "ykm/gis/map_renderer.hpp"
+#include "ykm/gis/map_view.hpp"
+#include "ykm/gui/map_commands.hpp"
+#include "ykm/gui/map_worker.hpp"
+#include "ykm/gui/view_history.hpp"
+
+#include <wx/bitmap.h>
+#include <wx/window.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace ykm::gui {
+
+/// The map: shows the pictures a MapWorker draws off the UI thread. While a new picture is being
+/// drawn, pan and zoom move and scale the last one, so input never waits for drawing.
+class MapCanvas : public wxWindow {
+public:
+    /// What the canvas tells its owner. Every callback runs on the UI thread.
+    struct Listener {
+        std::function<void(const gis::MapView& view)> view_changed;
+        /// The map point under the pointer; std::nullopt when the pointer left the map.
+        std::function<void(std::optional<gis::XY> map_point)> pointer_moved;
+        /// A click without a drag, with a search radius of a few pixels in metres.
+        std::function<void(gis::XY map_point, double radius_m)> clicked;
+        /// The worker could not draw (the project or the basemap could not be read).
+        std::function<void(const std::string& message)> render_failed;
+    };
+
+    MapCanvas(wxWindow* parent, Listener listener);
+    ~MapCanvas() override;
+
+    /// Starts drawing the project at `path` (the worker opens its own connection), showing
+    /// `full_extent`.
+    void show_project(const std::filesystem::path& path, const gis::Box& full_extent);
+    [[nodiscard]] bool has_project() const { return m_worker != nullptr; }
+
+    void set_style(const gis::MapStyle& style);
+    [[nodiscard]] const gis::MapStyle& style() const { return m_style; }
+    void set_basemap(std::optional<std::filesystem::path> mbtiles);
+
+    /// Runs a map command: the one path for keys, menu, toolbar and test scripts.
+    void run(MapCommand command);
+    /// Shows `box` (zoom to a layer or a search result), recorded in the view history.
+    void show_box(const gis::Box& box);
+
+    [[nodiscard]] const gis::MapView& view() const { return m_view; }
+    [[nodiscard]] const gis::Box& full_extent() const { return m_full_extent; }
+    [[nodiscard]] bool can_go_back() const { return m_history.can_go_back(); }
+    [[nodiscard]] bool can_go_forward() const { return m_history.can_go_forward(); }
+    [[nodiscard]] bool box_zoom_armed() const { return m_box_zoom_armed; }
+    /// Whether the picture of the newest request has arrived and been painted.
+    [[nodiscard]] bool shows_current_frame() const;
+    /// How many pictures the worker delivered.
+    [[nodiscard]] int frames_received() const { return m_frames_received; }
+
+private:
+    enum class Drag { none, pan, box };
+
+    void set_view(const gis::MapView& view, bool record);
+    void request_frame();
+    void on_frame(const std::shared_ptr<RenderedFrame>& frame);
+    void on_paint(wxPaintEvent& event);
+    void on_size(wxSizeEvent& event);
+    void on_left_down(wxMouseEvent& event);
+    void on_left_up(wxMouseEvent& event);
+    void on_motion(wxMouseEvent& event);
+    void on_wheel(wxMouseEvent& event);
+    void end_drag();
+
+    Listener m_listener;
+    std::unique_ptr<MapWorker> m_worker;
+    gis::MapView m_view;
+    gis::Box m_full_extent = gis::Box::empty();
+    /// True while the view is the fitted full extent the user has not moved from: a resize
+    /// fits it again.
+    bool m_fitted = true;
+    ViewHistory m_history;
+    gis::MapStyle m_style;
+    std::optional<std::filesystem::path> m_basemap;
+
+    wxBitmap m_frame_bitmap;
+    std::optional<gis::MapView> m_frame_view;
+    std::uint64_t m_frame_generation = 0;
+    std::uint64_t m_requested_generation = 0;
+    std::uint64_t m_painted_generation = 0;
+    int m_frames_received = 0;
+
+    Drag m_drag = Drag::none;
+    bool m_box_zoom_armed = false;
+    wxPoint m_drag_start;
+    wxPoint m_drag_now;
+    gis::MapView m_drag_start_view;
+};
+
+} // namespace ykm::gui
