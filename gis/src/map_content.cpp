@@ -3,21 +3,22 @@
 namespace ykm::gis {
 
 Polyline simplify(const Polyline& line, double tolerance) {
-    if (line.size() <= 2 || !(tolerance > 0.0)) {
-        return line;
+    Polyline out = line;
+    if (out.size() <= 2 || !(tolerance > 0.0)) {
+        return out;
     }
+    // Compacts in place: the kept vertices move to the front, then the rest is cut off.
     const double tolerance_sq = tolerance * tolerance;
-    Polyline out;
-    out.reserve(line.size());
-    out.push_back(line.front());
-    for (std::size_t i = 1; i + 1 < line.size(); ++i) {
-        const double dx = line[i].x - out.back().x;
-        const double dy = line[i].y - out.back().y;
+    std::size_t kept = 1;
+    for (std::size_t i = 1; i + 1 < out.size(); ++i) {
+        const double dx = out[i].x - out[kept - 1].x;
+        const double dy = out[i].y - out[kept - 1].y;
         if (dx * dx + dy * dy >= tolerance_sq) {
-            out.push_back(line[i]);
+            out[kept++] = out[i];
         }
     }
-    out.push_back(line.back());
+    out[kept++] = out.back();
+    out.resize(kept);
     return out;
 }
 

@@ -4,6 +4,7 @@
 #include "main_frame.hpp"
 #include "map_canvas.hpp"
 #include "screenshot.hpp"
+#include "script_runner.hpp"
 #include "translations.hpp"
 #include "ykm/gis/error.hpp"
 #include "ykm/gui/launch_options.hpp"
@@ -165,20 +166,23 @@ private:
         }
     }
 
-    /// `--commands`: the commands through the same path as their keys, then the views as JSON.
+    /// `--commands`: the steps through the window's own handlers, then the result as JSON.
     void run_commands() {
-        const std::string initial = view_json(m_frame->canvas().view());
-        for (const MapCommand command : *m_options.commands) {
-            m_frame->run_command(command);
-        }
-        std::printf("{\"initial\":%s,\"final\":%s}\n", initial.c_str(),
-                    view_json(m_frame->canvas().view()).c_str());
-        std::fflush(stdout);
-        finish(0);
+        m_timer.Stop();
+        m_script = std::make_unique<ScriptRunner>(
+            *m_frame, *m_options.commands, [this](int exit_code, const std::string& json) {
+                std::printf("%s\n", json.c_str());
+                std::fflush(stdout);
+                // Not from inside the runner's own timer event.
+                CallAfter(
+                    [this, exit_code] { finish(m_exit_code != 0 ? m_exit_code : exit_code); });
+            });
+        m_script->start();
     }
 
     void finish(int exit_code) {
         m_timer.Stop();
+        m_script.reset();
         m_exit_code = exit_code;
         m_frame->Destroy();
     }
@@ -187,6 +191,7 @@ private:
     std::unique_ptr<wxFileConfig> m_config;
     MainFrame* m_frame = nullptr;
     wxTimer m_timer;
+    std::unique_ptr<ScriptRunner> m_script;
     int m_polls = 0;
     int m_polls_ready = 0;
     int m_exit_code = 0;

@@ -78,7 +78,7 @@ LaunchOptions parse_launch_options(std::span<const std::string> args) {
         } else if (name == "--size") {
             parse_size(take_value(), options);
         } else if (name == "--commands") {
-            options.commands = parse_command_list(take_value());
+            options.commands = parse_script(take_value());
         } else if (name == "--dump-menus") {
             options.dump_menus = true;
         } else if (arg.starts_with("-") && arg != "-") {

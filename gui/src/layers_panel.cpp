@@ -6,6 +6,7 @@
 #include <wx/slider.h>
 #include <wx/stattext.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace ykm::gui {
@@ -103,6 +104,37 @@ void LayersPanel::show_style(const gis::MapStyle& style) {
         m_list->SetSelection(row);
     }
     show_selected_opacity();
+}
+
+void LayersPanel::tick(MapLayer layer, bool visible) {
+    const auto it = std::find(m_rows.begin(), m_rows.end(), layer);
+    if (it == m_rows.end()) {
+        return;
+    }
+    const int row = static_cast<int>(it - m_rows.begin());
+    m_list->Check(static_cast<unsigned>(row), visible);
+    wxCommandEvent ticked(wxEVT_CHECKLISTBOX, m_list->GetId());
+    ticked.SetEventObject(m_list);
+    ticked.SetInt(row);
+    m_list->ProcessWindowEvent(ticked);
+}
+
+void LayersPanel::slide_opacity(MapLayer layer, int percent) {
+    const auto it = std::find(m_rows.begin(), m_rows.end(), layer);
+    if (it == m_rows.end()) {
+        return;
+    }
+    const int row = static_cast<int>(it - m_rows.begin());
+    m_list->SetSelection(row);
+    wxCommandEvent selected(wxEVT_LISTBOX, m_list->GetId());
+    selected.SetEventObject(m_list);
+    selected.SetInt(row);
+    m_list->ProcessWindowEvent(selected);
+    m_opacity->SetValue(percent);
+    wxCommandEvent slid(wxEVT_SLIDER, m_opacity->GetId());
+    slid.SetEventObject(m_opacity);
+    slid.SetInt(m_opacity->GetValue());
+    m_opacity->ProcessWindowEvent(slid);
 }
 
 void LayersPanel::refill() {

@@ -26,6 +26,11 @@ public:
     /// Shows `style`'s layers without telling the listener.
     void show_style(const gis::MapStyle& style);
 
+    /// Ticks or clears the layer's box as a click on it does.
+    void tick(MapLayer layer, bool visible);
+    /// Selects the layer and moves the opacity slider to `percent`, as the user does.
+    void slide_opacity(MapLayer layer, int percent);
+
 private:
     void refill();
     void show_selected_opacity();

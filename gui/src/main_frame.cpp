@@ -20,6 +20,8 @@
 #include <wx/utils.h>
 
 #include <algorithm>
+#include <map>
+#include <string>
 
 #ifndef YKM_VERSION
 #define YKM_VERSION "0.0.0"
@@ -180,8 +182,6 @@ MainFrame::MainFrame(const Preferences& preferences, UiLanguage language, const 
     build_toolbar();
 
     CreateStatusBar(4);
-    const int widths[] = {-2, -2, -1, -3};
-    SetStatusWidths(4, widths);
     GetStatusBar()->SetName("status_bar");
     SetStatusText(_("No project"), status_crs);
 
@@ -547,14 +547,95 @@ void MainFrame::apply_large_font(bool large) {
     if (wxMenuBar* bar = GetMenuBar()) {
         bar->Check(id_large_font, large);
     }
+    size_panes_and_status();
     m_aui.Update();
     Layout();
+}
+
+void MainFrame::size_panes_and_status() {
+    // Sizes follow the font, so the large-font option widens the panels instead of cutting
+    // their text.
+    const int line_px = m_layers->GetCharHeight();
+    const int char_px = m_layers->GetCharWidth();
+    int label_px = 0;
+    for (const MapLayer layer : {MapLayer::roads, MapLayer::districts, MapLayer::depots,
+                                 MapLayer::dump_sites, MapLayer::basemap}) {
+        label_px = std::max(label_px, m_layers->GetTextExtent(layer_label(layer)).x);
+    }
+    // A check list row: the box, the text and GTK's padding; five rows, the buttons, the
+    // opacity label and its slider with the value above it.
+    const int row_px = line_px + 14;
+    const int layers_width = std::max(label_px + 2 * line_px + 8 * char_px,
+                                      m_layers->GetSizer()->GetMinSize().x + 2 * char_px);
+    const int layers_height = 5 * row_px + 16 + (line_px + 20) + line_px + 2 * line_px + 40;
+    wxAuiPaneInfo& layers = m_aui.GetPane(pane_layers);
+    layers.BestSize(layers_width, layers_height).MinSize(layers_width, layers_height);
+    wxAuiPaneInfo& search = m_aui.GetPane(pane_search);
+    search.BestSize(layers_width, 10 * line_px).MinSize(layers_width, 6 * line_px);
+    const int identify_width = 24 * char_px;
+    wxAuiPaneInfo& identify = m_aui.GetPane(pane_identify);
+    identify.BestSize(identify_width, 16 * line_px).MinSize(identify_width, 6 * line_px);
+
+    wxStatusBar* status = GetStatusBar();
+    if (status == nullptr) {
+        return;
+    }
+    const int margin_px = 3 * status->GetCharWidth();
+    const auto width_of = [&](const std::string& sample) {
+        return status->GetTextExtent(utf8(sample)).x + margin_px;
+    };
+    const int crs_px = status->GetTextExtent(status->GetStatusText(status_crs)).x + margin_px;
+    // The CRS field takes what is left, but never less than its text.
+    const int widths[] = {width_of(lonlat_text({145.12345, -45.12345})),
+                          width_of(projected_text({-123456.7, -1234567.8})),
+                          width_of(scale_text(12345678.0)), -1};
+    SetStatusWidths(4, widths);
+    const int fixed_px = widths[0] + widths[1] + widths[2] + crs_px;
+    if (GetSize().x < fixed_px) {
+        const int narrow[] = {-2, -2, -1, crs_px};
+        SetStatusWidths(4, narrow);
+    }
 }
 
 void MainFrame::set_style(const gis::MapStyle& style) {
     m_canvas->set_style(style);
     m_layers->show_style(style);
+    save_layer_settings();
     update_command_states();
+}
+
+void MainFrame::save_layer_settings() {
+    if (!m_keep_settings || !m_project) {
+        return;
+    }
+    const wxString group = "Layers/" + config_key_for_path(m_project->path()) + "/";
+    for (const auto& [key, value] : layer_settings(m_canvas->style())) {
+        m_config.Write(group + utf8(key), utf8(value));
+    }
+}
+
+gis::MapStyle MainFrame::saved_layer_style(const std::filesystem::path& project,
+                                           gis::MapStyle style) const {
+    // Every project starts from the default layers; its own saved ones replace them.
+    const gis::MapStyle defaults;
+    style.layer_order = defaults.layer_order;
+    for (const MapLayer layer : {MapLayer::roads, MapLayer::districts, MapLayer::depots,
+                                 MapLayer::dump_sites, MapLayer::basemap}) {
+        layer_style(style, layer) = layer_style(defaults, layer);
+    }
+    if (!m_keep_settings) {
+        return style;
+    }
+    const wxString group = "Layers/" + config_key_for_path(project) + "/";
+    std::map<std::string, std::string> settings;
+    for (const auto& [key, value] : layer_settings(defaults)) {
+        wxString stored;
+        if (m_config.Read(group + utf8(key), &stored)) {
+            settings[key] = std::string(stored.utf8_str());
+        }
+    }
+    apply_layer_settings(settings, style);
+    return style;
 }
 
 bool MainFrame::open_project(const std::filesystem::path& path) {
@@ -576,7 +657,7 @@ bool MainFrame::open_project(const std::filesystem::path& path) {
         m_to_lonlat = std::move(to_lonlat);
         m_reported_errors.clear();
 
-        gis::MapStyle style = m_canvas->style();
+        gis::MapStyle style = saved_layer_style(path, m_canvas->style());
         style.highlighted_roads.clear();
         m_basemap.reset();
         wxString basemap;
@@ -593,6 +674,7 @@ bool MainFrame::open_project(const std::filesystem::path& path) {
 
         SetTitle(utf8(window_title(path.filename().string())));
         SetStatusText(utf8(gis::to_string(m_info->crs) + "  " + m_info->crs_name), status_crs);
+        size_panes_and_status();
         if (m_keep_settings) {
             m_file_history.AddFileToHistory(utf8(std::filesystem::absolute(path).string()));
             m_file_history.Save(m_config);
@@ -723,8 +805,14 @@ void MainFrame::export_pdf() {
     wxFileDialog dialog(this, _("Print / export map sheet"), wxEmptyString,
                         utf8(m_project->path().stem().string() + ".pdf"),
                         _("PDF documents (*.pdf)|*.pdf"), wxFD_SAVE | wxFD_OVERWRITE_PROMPT);
-    if (dialog.ShowModal() != wxID_OK) {
-        return;
+    if (dialog.ShowModal() == wxID_OK) {
+        write_pdf_sheet(to_path(dialog.GetPath()));
+    }
+}
+
+bool MainFrame::write_pdf_sheet(const std::filesystem::path& file) {
+    if (!m_project) {
+        return false;
     }
     try {
         wxBusyCursor busy;
@@ -737,12 +825,13 @@ void MainFrame::export_pdf() {
         sheet.attribution = m_project->metadata("attribution").value_or("");
         sheet.crs_name = m_info ? m_info->crs_name : std::string();
         const gis::MapRenderer renderer;
-        renderer.write_pdf_sheet(content, view, m_canvas->style(), sheet,
-                                 to_path(dialog.GetPath()));
-        SetStatusText(wxString::Format(_("Map sheet written to %s"), dialog.GetPath()),
+        renderer.write_pdf_sheet(content, view, m_canvas->style(), sheet, file);
+        SetStatusText(wxString::Format(_("Map sheet written to %s"), utf8(file.string())),
                       status_lonlat);
+        return true;
     } catch (const std::exception& e) {
         m_report_error(_("Yukimichi: error"), utf8(e.what()));
+        return false;
     }
 }
 
@@ -753,8 +842,14 @@ void MainFrame::export_png() {
     wxFileDialog dialog(this, _("Export map as PNG"), wxEmptyString,
                         utf8(m_project->path().stem().string() + ".png"),
                         _("PNG pictures (*.png)|*.png"), wxFD_SAVE | wxFD_OVERWRITE_PROMPT);
-    if (dialog.ShowModal() != wxID_OK) {
-        return;
+    if (dialog.ShowModal() == wxID_OK) {
+        write_map_png(to_path(dialog.GetPath()));
+    }
+}
+
+bool MainFrame::write_map_png(const std::filesystem::path& file) {
+    if (!m_project) {
+        return false;
     }
     try {
         wxBusyCursor busy;
@@ -767,10 +862,12 @@ void MainFrame::export_png() {
         const gis::MapRenderer renderer;
         const gis::Image image = renderer.render(data::query_map_content(*m_project, view, style),
                                                  view, style, basemap ? &*basemap : nullptr);
-        gis::MapRenderer::write_png(image, to_path(dialog.GetPath()));
-        SetStatusText(wxString::Format(_("Map written to %s"), dialog.GetPath()), status_lonlat);
+        gis::MapRenderer::write_png(image, file);
+        SetStatusText(wxString::Format(_("Map written to %s"), utf8(file.string())), status_lonlat);
+        return true;
     } catch (const std::exception& e) {
         m_report_error(_("Yukimichi: error"), utf8(e.what()));
+        return false;
     }
 }
 

@@ -45,6 +45,17 @@ public:
     void run_command(MapCommand command);
 
     [[nodiscard]] const MapCanvas& canvas() const { return *m_canvas; }
+    [[nodiscard]] MapCanvas& canvas() { return *m_canvas; }
+    [[nodiscard]] IdentifyPanel& identify_panel() { return *m_identify; }
+    [[nodiscard]] SearchPanel& search_panel() { return *m_search; }
+    [[nodiscard]] LayersPanel& layers_panel() { return *m_layers; }
+
+    /// Writes the printable map sheet of the current view (File → Print / export map sheet
+    /// after its file dialog). Errors are reported; returns whether the file was written.
+    bool write_pdf_sheet(const std::filesystem::path& file);
+    /// Writes the current map view as a PNG of the map's size (File → Export map as PNG after
+    /// its file dialog). Errors are reported; returns whether the file was written.
+    bool write_map_png(const std::filesystem::path& file);
 
     /// The labels of the menu bar, one menu per line and its items indented, mnemonics removed.
     [[nodiscard]] wxString menu_labels() const;
@@ -56,6 +67,10 @@ private:
     void restore_settings();
     void save_settings();
     void apply_large_font(bool large);
+    void size_panes_and_status();
+    void save_layer_settings();
+    [[nodiscard]] gis::MapStyle saved_layer_style(const std::filesystem::path& project,
+                                                  gis::MapStyle style) const;
     void set_style(const gis::MapStyle& style);
     void update_status_view();
     void update_command_states();

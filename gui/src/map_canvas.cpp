@@ -6,6 +6,7 @@
 #include <wx/settings.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 
@@ -25,25 +26,20 @@ wxColour background_colour() {
     return {gis::map_background.red, gis::map_background.green, gis::map_background.blue};
 }
 
-/// The worker's picture as a bitmap, blended over the map background where not opaque.
-wxBitmap to_bitmap(const gis::Image& image) {
-    if (image.width <= 0 || image.height <= 0) {
+/// The worker's picture as a bitmap; the worker has blended it to RGB already.
+wxBitmap to_bitmap(RenderedFrame& frame) {
+    if (frame.image.width <= 0 || frame.image.height <= 0 ||
+        frame.rgb.size() != frame.image.pixels.size() * 3) {
         return {};
     }
-    wxImage out(image.width, image.height, false);
-    unsigned char* rgb = out.GetData();
-    const gis::Rgb bg = gis::map_background;
-    for (std::size_t i = 0; i < image.pixels.size(); ++i) {
-        const std::uint32_t p = image.pixels[i];
-        const unsigned alpha = p >> 24;
-        const auto blend = [alpha](unsigned value, unsigned under) {
-            return static_cast<unsigned char>((value * alpha + under * (255 - alpha) + 127) / 255);
-        };
-        rgb[3 * i] = blend((p >> 16) & 0xFF, bg.red);
-        rgb[3 * i + 1] = blend((p >> 8) & 0xFF, bg.green);
-        rgb[3 * i + 2] = blend(p & 0xFF, bg.blue);
-    }
-    return wxBitmap(out);
+    // static_data: the image borrows the frame's bytes, and the bitmap copies them.
+    const wxImage borrowed(frame.image.width, frame.image.height, frame.rgb.data(), true);
+    return wxBitmap(borrowed);
+}
+
+double elapsed_ms(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+        .count();
 }
 
 gis::XY to_xy(const wxPoint& p) {
@@ -163,6 +159,12 @@ void MapCanvas::show_box(const gis::Box& box) {
     set_view(m_view.showing(widened), true);
 }
 
+void MapCanvas::zoom_about_centre(double factor) {
+    if (m_worker && factor > 0.0) {
+        set_view(m_view.zoomed(factor), true);
+    }
+}
+
 bool MapCanvas::shows_current_frame() const {
     return m_requested_generation != 0 && m_painted_generation == m_requested_generation;
 }
@@ -187,17 +189,29 @@ void MapCanvas::request_frame() {
 }
 
 void MapCanvas::on_frame(const std::shared_ptr<RenderedFrame>& frame) {
+    const auto start = std::chrono::steady_clock::now();
     ++m_frames_received;
+    m_times.render_ms.push_back(frame->render_ms);
     if (frame->generation < m_frame_generation) {
         return;
     }
     m_frame_generation = frame->generation;
-    m_frame_bitmap = to_bitmap(frame->image);
+    m_times.roads_in_view = frame->road_count;
+    m_frame_bitmap = to_bitmap(*frame);
+    m_times.take_frame_ms.push_back(elapsed_ms(start));
     m_frame_view = frame->view;
     Refresh(false);
 }
 
 void MapCanvas::on_paint(wxPaintEvent&) {
+    const auto start = std::chrono::steady_clock::now();
+    paint();
+    if (m_worker) {
+        m_times.paint_ms.push_back(elapsed_ms(start));
+    }
+}
+
+void MapCanvas::paint() {
     wxPaintDC dc(this);
     dc.SetBackground(wxBrush(background_colour()));
     dc.Clear();
@@ -333,7 +347,10 @@ void MapCanvas::on_wheel(wxMouseEvent& event) {
     }
     const double factor =
         event.GetWheelRotation() > 0 ? wheel_zoom_factor : 1.0 / wheel_zoom_factor;
-    set_view(m_view.zoomed(factor, to_xy(event.GetPosition())), true);
+    // A turn of the wheel is one step of "previous view", however many notches it has.
+    const gis::MapView view = m_view.zoomed(factor, to_xy(event.GetPosition()));
+    m_history.visit_wheel(view, std::chrono::steady_clock::now());
+    set_view(view, false);
 }
 
 } // namespace ykm::gui

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace ykm::gui {
 
@@ -60,6 +61,22 @@ public:
     /// How many pictures the worker delivered.
     [[nodiscard]] int frames_received() const { return m_frames_received; }
 
+    /// Zooms by `factor` about the centre of the map, recorded in the view history.
+    void zoom_about_centre(double factor);
+
+    /// How long the map took, in milliseconds, measured with std::chrono::steady_clock.
+    struct FrameTimes {
+        /// Each paint handler with a project shown (drawing the last picture, moved or scaled).
+        std::vector<double> paint_ms;
+        /// Each picture the worker drew: querying the features and drawing them.
+        std::vector<double> render_ms;
+        /// Each picture the UI thread took over from the worker (conversion to a bitmap).
+        std::vector<double> take_frame_ms;
+        /// Road segments in the newest picture.
+        std::size_t roads_in_view = 0;
+    };
+    [[nodiscard]] const FrameTimes& frame_times() const { return m_times; }
+
 private:
     enum class Drag { none, pan, box };
 
@@ -67,6 +84,7 @@ private:
     void request_frame();
     void on_frame(const std::shared_ptr<RenderedFrame>& frame);
     void on_paint(wxPaintEvent& event);
+    void paint();
     void on_size(wxSizeEvent& event);
     void on_left_down(wxMouseEvent& event);
     void on_left_up(wxMouseEvent& event);
@@ -91,6 +109,7 @@ private:
     std::uint64_t m_requested_generation = 0;
     std::uint64_t m_painted_generation = 0;
     int m_frames_received = 0;
+    FrameTimes m_times;
 
     Drag m_drag = Drag::none;
     bool m_box_zoom_armed = false;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cmath>
 #include <string>
 #include <utility>
 
@@ -91,6 +93,60 @@ std::vector<MapLayer> panel_order(const gis::MapStyle& style) {
     }
     layers.push_back(MapLayer::basemap);
     return layers;
+}
+
+std::map<std::string, std::string> layer_settings(const gis::MapStyle& style) {
+    std::map<std::string, std::string> settings;
+    std::string order;
+    for (const std::string& key : style.layer_order) {
+        order += (order.empty() ? "" : ",") + key;
+    }
+    settings["order"] = order;
+    for (const auto& [layer, key] : layer_keys) {
+        const gis::MapStyle::LayerStyle& layer_style_ = layer_style(style, layer);
+        const std::string prefix(key);
+        settings[prefix + "/visible"] = layer_style_.visible ? "1" : "0";
+        char opacity[32];
+        const auto result = std::to_chars(opacity, opacity + sizeof opacity, layer_style_.opacity);
+        settings[prefix + "/opacity"] = std::string(opacity, result.ptr);
+    }
+    return settings;
+}
+
+void apply_layer_settings(const std::map<std::string, std::string>& settings,
+                          gis::MapStyle& style) {
+    if (const auto it = settings.find("order"); it != settings.end()) {
+        std::vector<std::string> order;
+        std::string_view rest = it->second;
+        while (!rest.empty()) {
+            const auto comma = rest.find(',');
+            order.emplace_back(rest.substr(0, comma));
+            rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+        }
+        if (std::is_permutation(order.begin(), order.end(), style.layer_order.begin(),
+                                style.layer_order.end())) {
+            style.layer_order = order;
+        }
+    }
+    for (const auto& [layer, key] : layer_keys) {
+        gis::MapStyle::LayerStyle& target = layer_style(style, layer);
+        const std::string prefix(key);
+        if (const auto it = settings.find(prefix + "/visible"); it != settings.end()) {
+            if (it->second == "1" || it->second == "0") {
+                target.visible = it->second == "1";
+            }
+        }
+        if (const auto it = settings.find(prefix + "/opacity"); it != settings.end()) {
+            const std::string& text = it->second;
+            double opacity = 0.0;
+            const auto [end, error] =
+                std::from_chars(text.data(), text.data() + text.size(), opacity);
+            if (error == std::errc{} && end == text.data() + text.size() && opacity >= 0.0 &&
+                opacity <= 1.0) {
+                target.opacity = opacity;
+            }
+        }
+    }
 }
 
 bool move_layer_up(gis::MapStyle& style, MapLayer layer) {

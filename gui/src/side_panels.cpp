@@ -21,7 +21,8 @@ wxString utf8(const std::string& s) {
     wxTRANSLATE("district"), wxTRANSLATE("capacity_m3"), wxTRANSLATE("road_class"),
     wxTRANSLATE("lanes"),    wxTRANSLATE("width_m"),     wxTRANSLATE("source_id"),
     wxTRANSLATE("segments"), wxTRANSLATE("km"),          wxTRANSLATE("area_km2"),
-    wxTRANSLATE("layer"),
+    wxTRANSLATE("layer"),    wxTRANSLATE("sidewalk"),    wxTRANSLATE("from_node"),
+    wxTRANSLATE("to_node"),
 };
 
 } // namespace
@@ -86,6 +87,18 @@ void IdentifyPanel::clear() {
     m_heading->SetLabel(_("Click a feature on the map."));
 }
 
+wxString IdentifyPanel::heading() const {
+    return m_heading->GetLabel();
+}
+
+std::vector<std::pair<wxString, wxString>> IdentifyPanel::rows() const {
+    std::vector<std::pair<wxString, wxString>> out;
+    for (long row = 0; row < m_attributes->GetItemCount(); ++row) {
+        out.emplace_back(m_attributes->GetItemText(row, 0), m_attributes->GetItemText(row, 1));
+    }
+    return out;
+}
+
 SearchPanel::SearchPanel(wxWindow* parent, Search search, Picked picked)
     : wxPanel(parent, wxID_ANY), m_search(std::move(search)), m_picked(std::move(picked)) {
     SetName("search_panel");
@@ -116,6 +129,34 @@ SearchPanel::SearchPanel(wxWindow* parent, Search search, Picked picked)
 void SearchPanel::focus_search() {
     m_text->SetFocus();
     m_text->SelectAll();
+}
+
+void SearchPanel::type_and_search(const wxString& text) {
+    m_text->SetFocus();
+    m_text->ChangeValue(text);
+    wxCommandEvent enter(wxEVT_TEXT_ENTER, m_text->GetId());
+    enter.SetEventObject(m_text);
+    enter.SetString(text);
+    m_text->ProcessWindowEvent(enter);
+}
+
+void SearchPanel::choose(int row) {
+    if (row < 0 || row >= static_cast<int>(m_list->GetCount())) {
+        return;
+    }
+    m_list->SetSelection(row);
+    wxCommandEvent selected(wxEVT_LISTBOX, m_list->GetId());
+    selected.SetEventObject(m_list);
+    selected.SetInt(row);
+    m_list->ProcessWindowEvent(selected);
+}
+
+std::vector<wxString> SearchPanel::result_labels() const {
+    std::vector<wxString> labels;
+    for (unsigned i = 0; i < m_list->GetCount(); ++i) {
+        labels.push_back(m_list->GetString(i));
+    }
+    return labels;
 }
 
 void SearchPanel::clear() {

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 class wxListBox;
@@ -25,6 +26,10 @@ public:
     void show(const std::optional<data::FeatureInfo>& feature);
     void clear();
 
+    /// The heading and the attribute rows (name, value) as shown.
+    [[nodiscard]] wxString heading() const;
+    [[nodiscard]] std::vector<std::pair<wxString, wxString>> rows() const;
+
 private:
     wxStaticText* m_heading = nullptr;
     wxListCtrl* m_attributes = nullptr;
@@ -41,6 +46,13 @@ public:
     /// Puts the keyboard focus into the search box.
     void focus_search();
     void clear();
+
+    /// Types `text` into the search box and presses Enter, through the box's own event.
+    void type_and_search(const wxString& text);
+    /// Chooses the result in `row` (from 0) as a click in the list does.
+    void choose(int row);
+    /// The results' labels as the list shows them.
+    [[nodiscard]] std::vector<wxString> result_labels() const;
 
 private:
     void run_search();

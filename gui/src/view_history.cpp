@@ -7,6 +7,7 @@ namespace ykm::gui {
 ViewHistory::ViewHistory(std::size_t capacity) : m_capacity(std::max<std::size_t>(capacity, 1)) {}
 
 void ViewHistory::visit(const gis::MapView& view) {
+    m_last_wheel.reset();
     if (!m_views.empty()) {
         if (m_views[m_position] == view) {
             return;
@@ -20,7 +21,20 @@ void ViewHistory::visit(const gis::MapView& view) {
     m_position = m_views.size() - 1;
 }
 
+void ViewHistory::visit_wheel(const gis::MapView& view,
+                              std::chrono::steady_clock::time_point time) {
+    const bool in_burst = m_last_wheel && !m_views.empty() && time >= *m_last_wheel &&
+                          time - *m_last_wheel < wheel_burst_gap;
+    if (in_burst) {
+        m_views[m_position] = view;
+    } else {
+        visit(view);
+    }
+    m_last_wheel = time;
+}
+
 std::optional<gis::MapView> ViewHistory::back() {
+    m_last_wheel.reset();
     if (!can_go_back()) {
         return std::nullopt;
     }
@@ -29,6 +43,7 @@ std::optional<gis::MapView> ViewHistory::back() {
 }
 
 std::optional<gis::MapView> ViewHistory::forward() {
+    m_last_wheel.reset();
     if (!can_go_forward()) {
         return std::nullopt;
     }
@@ -52,6 +67,7 @@ std::optional<gis::MapView> ViewHistory::current() const {
 }
 
 void ViewHistory::clear() {
+    m_last_wheel.reset();
     m_views.clear();
     m_position = 0;
 }

@@ -63,7 +63,8 @@ BOOST_AUTO_TEST_CASE(takes_the_test_options_for_commands_and_menus) {
     const LaunchOptions options = parse({"--commands=zoom_in;pan_left", "--dump-menus"});
     BOOST_TEST_REQUIRE(options.commands.has_value());
     BOOST_TEST(options.commands->size() == 2U);
-    BOOST_TEST((options.commands->at(1) == MapCommand::pan_left));
+    BOOST_TEST((options.commands->at(1).action == ScriptAction::command));
+    BOOST_TEST((options.commands->at(1).command == MapCommand::pan_left));
     BOOST_TEST(options.dump_menus);
     BOOST_TEST(!parse({}).dump_menus);
     BOOST_CHECK_THROW(parse({"--commands", "zoom_in;fly"}), ykm::Error);

@@ -17,6 +17,16 @@ using ykm::test::TempDir;
 
 BOOST_AUTO_TEST_SUITE(map_worker_tests)
 
+BOOST_AUTO_TEST_CASE(blends_the_picture_over_the_background_for_the_bitmap) {
+    ykm::gis::Image image{3, 1, {0xFFD55E00U, 0x00123456U, 0x80FFFFFFU}};
+    const ykm::gis::Rgb under{0x10, 0x20, 0x30};
+    const std::vector<unsigned char> rgb = ykm::gui::blend_to_rgb(image, under);
+    const std::vector<unsigned char> expected{0xD5, 0x5E, 0x00,  // opaque: as drawn
+                                              0x10, 0x20, 0x30,  // transparent: background
+                                              0x88, 0x90, 0x98}; // half: (255*128+16*127+127)/255
+    BOOST_TEST(rgb == expected, boost::test_tools::per_element());
+}
+
 namespace {
 
 /// Collects what a worker reports, from its thread.

@@ -14,6 +14,7 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -119,14 +120,70 @@ bool same_view(const gis::MapView& a, const gis::MapView& b) {
            std::abs(a.metres_per_pixel() - b.metres_per_pixel()) < 1e-9;
 }
 
-/// Runs `commands` on the demo town; returns the initial and final views the window printed.
-std::pair<gis::MapView, gis::MapView> run_commands(const TempDir& dir,
-                                                   const std::string& commands) {
+/// Runs the script `commands` on the demo town; returns what the window printed.
+nlohmann::json run_script(const TempDir& dir, const std::string& commands) {
     const int status = run_yukimichi(dir, "LC_ALL=C.UTF-8",
                                      "--commands '" + commands + "' " + quoted(dir / "town.ykm"));
     BOOST_TEST_REQUIRE(status == 0, "yukimichi failed: " << read_file(dir / "stderr.txt"));
-    const nlohmann::json json = nlohmann::json::parse(read_file(dir / "stdout.txt"));
+    return nlohmann::json::parse(read_file(dir / "stdout.txt"));
+}
+
+/// Runs `commands` on the demo town; returns the initial and final views the window printed.
+std::pair<gis::MapView, gis::MapView> run_commands(const TempDir& dir,
+                                                   const std::string& commands) {
+    const nlohmann::json json = run_script(dir, commands);
     return {view_of(json["initial"]), view_of(json["final"])};
+}
+
+/// The longest named road of the demo town.
+gis::RoadSegment longest_named_road(const std::filesystem::path& path) {
+    data::Project project = data::Project::open(path, data::OpenMode::read_only);
+    const gis::RoadNetwork network = project.load_road_network();
+    const gis::RoadSegment* best = nullptr;
+    for (const gis::RoadSegment& segment : network.segments) {
+        if (!segment.attributes.name.empty() &&
+            (best == nullptr || segment.length_m > best->length_m)) {
+            best = &segment;
+        }
+    }
+    BOOST_TEST_REQUIRE(best != nullptr);
+    return *best;
+}
+
+/// The point halfway along a line.
+gis::XY midpoint(const gis::Polyline& line) {
+    double total = 0.0;
+    for (std::size_t i = 1; i < line.size(); ++i) {
+        total += std::hypot(line[i].x - line[i - 1].x, line[i].y - line[i - 1].y);
+    }
+    double left = total / 2.0;
+    for (std::size_t i = 1; i < line.size(); ++i) {
+        const double step = std::hypot(line[i].x - line[i - 1].x, line[i].y - line[i - 1].y);
+        if (step >= left && step > 0.0) {
+            const double t = left / step;
+            return {line[i - 1].x + t * (line[i].x - line[i - 1].x),
+                    line[i - 1].y + t * (line[i].y - line[i - 1].y)};
+        }
+        left -= step;
+    }
+    return line.front();
+}
+
+gis::Box extent_of(const gis::Polyline& line) {
+    gis::Box box = gis::Box::empty();
+    for (const gis::XY& p : line) {
+        box.extend(p.x, p.y);
+    }
+    return box;
+}
+
+std::string pixel_text(double value) {
+    return std::to_string(static_cast<int>(std::lround(value)));
+}
+
+/// The initial view of the demo town in a window of the default size, as the window shows it.
+gis::MapView initial_view(const TempDir& dir) {
+    return run_commands(dir, "").first;
 }
 
 } // namespace
@@ -200,6 +257,154 @@ BOOST_AUTO_TEST_CASE(previous_and_next_view_walk_the_history_and_home_refits) {
     BOOST_TEST(same_view(after_history, initial.zoomed(2.0)));
     const auto [initial_again, after_home] = run_commands(dir, "zoom_in;pan_left;full_extent");
     BOOST_TEST(same_view(after_home, initial_again));
+}
+
+BOOST_AUTO_TEST_CASE(a_drag_pans_by_exactly_the_dragged_pixels) {
+    TempDir dir;
+    make_town(dir / "town.ykm");
+    const auto [initial, final_view] = run_commands(dir, "drag:300,200,200,150");
+    BOOST_TEST(same_view(final_view, initial.panned(-100.0, -50.0)));
+    // The map moved left and up under the pointer: the view went 100 px east and 50 px south.
+    BOOST_TEST(std::abs(final_view.centre().x -
+                        (initial.centre().x + 100.0 * initial.metres_per_pixel())) < 1e-3);
+    BOOST_TEST(std::abs(final_view.centre().y -
+                        (initial.centre().y - 50.0 * initial.metres_per_pixel())) < 1e-3);
+}
+
+BOOST_AUTO_TEST_CASE(the_wheel_zooms_about_the_cursor_and_a_turn_is_one_history_step) {
+    TempDir dir;
+    make_town(dir / "town.ykm");
+    const auto [initial, final_view] = run_commands(dir, "wheel:200,150,2");
+    const gis::XY cursor{200.0, 150.0};
+    BOOST_TEST(same_view(final_view, initial.zoomed(1.25, cursor).zoomed(1.25, cursor)));
+    BOOST_TEST(std::abs(final_view.metres_per_pixel() * 1.5625 - initial.metres_per_pixel()) <
+               1e-9);
+    // The map point under the cursor stays put.
+    const gis::XY before = initial.to_map(cursor);
+    const gis::XY after = final_view.to_map(cursor);
+    BOOST_TEST(std::abs(before.x - after.x) < 1e-3);
+    BOOST_TEST(std::abs(before.y - after.y) < 1e-3);
+    // Three notches out and one step back: the view before the turn, not the one before the
+    // last notch.
+    const auto [initial_again, after_back] =
+        run_commands(dir, "zoom_in;wheel:200,150,-3;previous_view");
+    BOOST_TEST(same_view(after_back, initial_again.zoomed(2.0)));
+}
+
+BOOST_AUTO_TEST_CASE(box_zoom_shows_the_box_dragged) {
+    TempDir dir;
+    make_town(dir / "town.ykm");
+    const auto [initial, final_view] = run_commands(dir, "boxzoom:100,80,300,230");
+    const gis::XY a = initial.to_map({100.0, 80.0});
+    const gis::XY b = initial.to_map({300.0, 230.0});
+    const gis::MapView expected = initial.showing(
+        {std::min(a.x, b.x), std::min(a.y, b.y), std::max(a.x, b.x), std::max(a.y, b.y)});
+    BOOST_TEST(same_view(final_view, expected));
+    // 200 x 150 pixels of the first view fill the map now.
+    BOOST_TEST(final_view.metres_per_pixel() < initial.metres_per_pixel() / 2.0);
+}
+
+BOOST_AUTO_TEST_CASE(a_click_on_a_road_identifies_it_and_a_click_outside_the_town_nothing) {
+    TempDir dir;
+    make_town(dir / "town.ykm");
+    const gis::RoadSegment road = longest_named_road(dir / "town.ykm");
+    const gis::XY pixel = initial_view(dir).to_pixel(midpoint(road.points));
+    const nlohmann::json json =
+        run_script(dir, "click:" + pixel_text(pixel.x) + "," + pixel_text(pixel.y));
+    BOOST_TEST(json["identify"]["heading"].get<std::string>() == "Road " + std::to_string(road.id));
+    const nlohmann::json& rows = json["identify"]["rows"];
+    BOOST_TEST_REQUIRE(rows.size() >= 2U);
+    BOOST_TEST(rows[0][0].get<std::string>() == "id");
+    BOOST_TEST(rows[0][1].get<std::string>() == std::to_string(road.id));
+    BOOST_TEST(rows[1][0].get<std::string>() == "name");
+    BOOST_TEST(rows[1][1].get<std::string>() == road.attributes.name);
+    BOOST_TEST(json["highlighted"] == nlohmann::json::array({road.id}));
+
+    const nlohmann::json outside = run_script(dir, "click:3,3");
+    BOOST_TEST(outside["identify"]["heading"].get<std::string>() == "Nothing here.");
+    BOOST_TEST(outside["identify"]["rows"].empty());
+    BOOST_TEST(outside["highlighted"].empty());
+}
+
+BOOST_AUTO_TEST_CASE(search_lists_roads_of_the_name_and_picking_one_zooms_to_it) {
+    TempDir dir;
+    make_town(dir / "town.ykm");
+    const std::string name = longest_named_road(dir / "town.ykm").attributes.name;
+    const nlohmann::json json = run_script(dir, "search:" + name + ";pick:0");
+    const std::size_t count = json["search"]["count"].get<std::size_t>();
+    BOOST_TEST(count >= 1U);
+    BOOST_TEST_REQUIRE(json["search"]["labels"].size() == count);
+    for (const auto& label : json["search"]["labels"]) {
+        BOOST_TEST(label.get<std::string>().find(name) != std::string::npos, label);
+    }
+    // "NAME (road ID)": the first result's id is the road highlighted.
+    const std::string first = json["search"]["labels"][0].get<std::string>();
+    const auto open = first.rfind("(road ");
+    BOOST_TEST_REQUIRE(open != std::string::npos);
+    const std::int64_t id = std::stoll(first.substr(open + 6));
+    BOOST_TEST(json["highlighted"] == nlohmann::json::array({id}));
+    data::Project project = data::Project::open(dir / "town.ykm", data::OpenMode::read_only);
+    const gis::RoadNetwork network = project.load_road_network();
+    const gis::Box road_extent =
+        extent_of(network.segments.at(static_cast<std::size_t>(id - 1)).points);
+    BOOST_TEST(network.segments.at(static_cast<std::size_t>(id - 1)).id == id);
+    const gis::MapView initial = view_of(json["initial"]);
+    const gis::MapView picked = view_of(json["final"]);
+    const gis::Box shown = picked.extent();
+    BOOST_TEST(shown.min_x <= road_extent.min_x);
+    BOOST_TEST(shown.min_y <= road_extent.min_y);
+    BOOST_TEST(shown.max_x >= road_extent.max_x);
+    BOOST_TEST(shown.max_y >= road_extent.max_y);
+    BOOST_TEST(picked.metres_per_pixel() < initial.metres_per_pixel());
+}
+
+BOOST_AUTO_TEST_CASE(layers_hide_and_change_opacity_through_the_panel) {
+    TempDir dir;
+    make_town(dir / "town.ykm");
+    const nlohmann::json json =
+        run_script(dir, "hide:roads;opacity:districts,40;hide:depots;show:depots;screenshot:" +
+                            (dir / "hidden.png").string());
+    const nlohmann::json expected = nlohmann::json::parse(
+        R"([{"layer":"depots","visible":true,"opacity":1.0},
+            {"layer":"dump_sites","visible":true,"opacity":1.0},
+            {"layer":"road_segments","visible":false,"opacity":1.0},
+            {"layer":"districts","visible":true,"opacity":0.4},
+            {"layer":"basemap","visible":true,"opacity":1.0}])");
+    BOOST_TEST(json["layers"] == expected, json["layers"].dump());
+    const wxImage image = load_png(dir / "hidden.png");
+    BOOST_TEST(image.GetWidth() == 1024);
+    BOOST_TEST(count_colour(image, gis::priority_colour(gis::PriorityClass::first)) == 0);
+    BOOST_TEST(count_colour(image, gis::priority_colour(gis::PriorityClass::second)) == 0);
+    BOOST_TEST(count_colour(image, gis::priority_colour(gis::PriorityClass::third)) == 0);
+    BOOST_TEST(count_colour(image, gis::map_background) > 10000);
+}
+
+BOOST_AUTO_TEST_CASE(exports_a_pdf_sheet_and_a_png_of_the_map_size) {
+    TempDir dir;
+    make_town(dir / "town.ykm");
+    const nlohmann::json json =
+        run_script(dir, "zoom_in;export_pdf:" + (dir / "sheet.pdf").string() +
+                            ";export_png:" + (dir / "map.png").string());
+    BOOST_TEST(read_file(dir / "sheet.pdf").starts_with("%PDF-"));
+    const wxImage image = load_png(dir / "map.png");
+    BOOST_TEST(image.GetWidth() == json["final"]["width_px"].get<int>());
+    BOOST_TEST(image.GetHeight() == json["final"]["height_px"].get<int>());
+    BOOST_TEST(count_colour(image, gis::priority_colour(gis::PriorityClass::first)) > 100);
+}
+
+BOOST_AUTO_TEST_CASE(reports_the_times_of_paints_and_worker_pictures) {
+    TempDir dir;
+    make_town(dir / "town.ykm");
+    const nlohmann::json json = run_script(dir, "pan_drag_steps:12;wheel_steps:4");
+    const gis::MapView initial = view_of(json["initial"]);
+    // Twelve steps of 10 px to the right; two notches in and two out about the same pixel.
+    BOOST_TEST(same_view(view_of(json["final"]), initial.panned(120.0, 0.0)));
+    BOOST_TEST(json["paint_ms"].size() >= 2U);
+    BOOST_TEST(json["render_ms"].size() >= 2U);
+    BOOST_TEST(json["roads_in_view"].get<int>() > 100);
+    for (const auto& ms : json["render_ms"]) {
+        BOOST_TEST(ms.get<double>() > 0.0);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(menus_speak_japanese_in_a_japanese_locale_and_english_otherwise) {

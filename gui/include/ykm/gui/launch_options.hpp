@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ykm/gui/map_commands.hpp"
+#include "ykm/gui/test_script.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -23,10 +23,10 @@ struct LaunchOptions {
     int height_px = default_window_height_px;
     bool show_help = false;
     bool show_version = false;
-    /// Test option `--commands "zoom_in;pan_right;…"`: runs the map commands (see
-    /// parse_command_list) once the project is shown, prints the view before and after as JSON on
-    /// stdout and exits.
-    std::optional<std::vector<MapCommand>> commands;
+    /// Test option `--commands "zoom_in;click:300,200;…"`: runs the steps (see parse_script)
+    /// through the window's own event handlers once the project is shown, prints the views, the
+    /// panels' contents and the frame times as JSON on stdout and exits.
+    std::optional<std::vector<ScriptStep>> commands;
     /// Test option `--dump-menus`: prints the menu bar's labels, one per line, and exits.
     bool dump_menus = false;
 };
@@ -37,7 +37,7 @@ extern const char* const launch_usage;
 /// Parses the arguments after the program name. `--screenshot FILE` and `--screenshot=FILE`
 /// are both accepted, likewise for `--size` and `--commands`. Throws ykm::Error naming the argument
 /// when an option is unknown, lacks its value, a size is not WIDTHxHEIGHT between 200 and 8192
-/// pixels, or more than one project is given, or `--commands` names an unknown command.
+/// pixels, or more than one project is given, or `--commands` has an item parse_script refuses.
 LaunchOptions parse_launch_options(std::span<const std::string> args);
 
 } // namespace ykm::gui

@@ -2,7 +2,9 @@
 
 #include "ykm/gis/map_renderer.hpp"
 
+#include <map>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -29,5 +31,15 @@ std::vector<MapLayer> panel_order(const gis::MapStyle& style);
 /// the basemap.
 bool move_layer_up(gis::MapStyle& style, MapLayer layer);
 bool move_layer_down(gis::MapStyle& style, MapLayer layer);
+
+/// The layers' drawing order, visibility and opacity as text settings to keep between runs:
+/// "order" (the MapStyle::layer_order keys, bottom first, joined by commas) and for every layer
+/// "<key>/visible" ("1" or "0") and "<key>/opacity" (0 to 1).
+std::map<std::string, std::string> layer_settings(const gis::MapStyle& style);
+
+/// Puts settings made by layer_settings() back into `style`. A missing or unreadable entry, an
+/// opacity outside 0 to 1, or an order that is not the style's layers in some order leaves that
+/// part of `style` as it was, so a hand-edited or old configuration cannot break the map.
+void apply_layer_settings(const std::map<std::string, std::string>& settings, gis::MapStyle& style);
 
 } // namespace ykm::gui

@@ -3,11 +3,13 @@
 #include "ykm/gis/map_renderer.hpp"
 #include "ykm/gui/render_queue.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace ykm::gui {
 
@@ -16,7 +18,17 @@ struct RenderedFrame {
     std::uint64_t generation = 0;
     gis::MapView view;
     gis::Image image;
+    /// The picture as 8-bit RGB triples blended over the map background, row by row: the form
+    /// the window's bitmap takes, made here so the UI thread does not spend a frame on it.
+    std::vector<unsigned char> rgb;
+    /// Time the worker took to query the features and draw them, in milliseconds.
+    double render_ms = 0.0;
+    /// Road segments in the picture.
+    std::size_t road_count = 0;
 };
+
+/// `image` as RGB triples blended over `background` where it is not opaque.
+std::vector<unsigned char> blend_to_rgb(const gis::Image& image, gis::Rgb background);
 
 /// Draws a project's map on its own thread with its own read-only connection to the project
 /// (SQLite connections belong to one thread) and its own renderer, so the UI thread never waits
