@@ -68,7 +68,8 @@ void MapWorker::run() {
             }
             const gis::MapContent content =
                 data::query_map_content(*project, request->view, request->style);
-            RenderedFrame frame{request->generation, request->view,
+            RenderedFrame frame{request->generation,
+                                request->view,
                                 renderer.render(content, request->view, request->style,
                                                 basemap ? &*basemap : nullptr),
                                 {}};
