@@ -1058,15 +1058,87 @@ void MapRenderer::write_png(const Image& image, const std::filesystem::path& fil
     replace_file(temp, file);
 }
 
+namespace {
+constexpr double sheet_margin_pt = 28.0;
+constexpr double sheet_header_pt = 46.0;
+constexpr double sheet_footer_pt = 20.0;
+
+// A4 in points, landscape unless the view is taller than wide.
+std::pair<double, double> sheet_page_size(const MapView& view) {
+    const bool portrait = view.height_px() > view.width_px();
+    return portrait ? std::pair{595.0, 842.0} : std::pair{842.0, 595.0};
+}
+} // namespace
+
+void MapRenderer::draw_sheet(void* cairo_context, const MapContent& content, const MapView& view,
+                             const MapStyle& style, const SheetOptions& sheet) const {
+    auto* cr = static_cast<cairo_t*>(cairo_context);
+    const auto [page_w, page_h] = sheet_page_size(view);
+    const double margin = sheet_margin_pt;
+    PangoContext* pango = m_impl->context;
+
+    const auto text_at = [&](const std::string& text, double size_pt, bool bold, double x, double y,
+                             bool right_aligned) {
+        if (text.empty()) {
+            return;
+        }
+        FontDescriptionPtr font(pango_font_description_from_string(font_family));
+        pango_font_description_set_absolute_size(font.get(), size_pt * PANGO_SCALE);
+        if (bold) {
+            pango_font_description_set_weight(font.get(), PANGO_WEIGHT_BOLD);
+        }
+        pango_cairo_update_context(cr, pango);
+        LayoutPtr layout(pango_layout_new(pango));
+        pango_layout_set_font_description(layout.get(), font.get());
+        pango_layout_set_text(layout.get(), text.data(), static_cast<int>(text.size()));
+        PangoRectangle logical;
+        pango_layout_get_extents(layout.get(), nullptr, &logical);
+        const double w = static_cast<double>(logical.width) / PANGO_SCALE;
+        cairo_move_to(cr, right_aligned ? x - w : x, y);
+        set_colour(cr, text_colour);
+        pango_cairo_show_layout(cr, layout.get());
+    };
+
+    set_colour(cr, Rgb{0xFF, 0xFF, 0xFF});
+    cairo_paint(cr);
+    text_at(sheet.title, 18.0, true, margin, margin - 6.0, false);
+    text_at(sheet.date, 10.0, false, margin, margin + 20.0, false);
+
+    // The map frame, in pixels of 1/96 inch so that the sheet's scale 1:N is the view's.
+    const double frame_x = margin;
+    const double frame_y = margin + sheet_header_pt;
+    const double frame_w = page_w - 2 * margin;
+    const double frame_h = page_h - 2 * margin - sheet_header_pt - sheet_footer_pt;
+    constexpr double pt_per_px = 72.0 / 96.0;
+    const int frame_w_px = static_cast<int>(std::lround(frame_w / pt_per_px));
+    const int frame_h_px = static_cast<int>(std::lround(frame_h / pt_per_px));
+    const MapView sheet_view = MapView::fit(view.extent(), frame_w_px, frame_h_px, 0.0);
+    cairo_save(cr);
+    cairo_rectangle(cr, frame_x, frame_y, frame_w, frame_h);
+    cairo_clip(cr);
+    cairo_translate(cr, frame_x, frame_y);
+    cairo_scale(cr, pt_per_px, pt_per_px);
+    Painter painter(cr, pango, sheet_view, style);
+    painter.draw(content, nullptr, {true, true, true});
+    cairo_restore(cr);
+    cairo_rectangle(cr, frame_x, frame_y, frame_w, frame_h);
+    set_colour(cr, symbol_dark);
+    cairo_set_line_width(cr, 0.8);
+    cairo_stroke(cr);
+
+    char scale[64];
+    std::snprintf(scale, sizeof scale, "1:%.0f", sheet_view.scale_denominator());
+    const double footer_y = page_h - margin - sheet_footer_pt + 6.0;
+    std::string left =
+        sheet.crs_name.empty() ? std::string(scale) : sheet.crs_name + "    " + scale;
+    text_at(left, 8.0, false, margin, footer_y, false);
+    text_at(sheet.attribution, 8.0, false, page_w - margin, footer_y, true);
+}
+
 void MapRenderer::write_pdf_sheet(const MapContent& content, const MapView& view,
                                   const MapStyle& style, const SheetOptions& sheet,
                                   const std::filesystem::path& file) const {
-    const bool portrait = view.height_px() > view.width_px();
-    const double page_w = portrait ? 595.0 : 842.0;
-    const double page_h = portrait ? 842.0 : 595.0;
-    const double margin = 28.0;
-    const double header_h = 46.0;
-    const double footer_h = 20.0;
+    const auto [page_w, page_h] = sheet_page_size(view);
     const std::filesystem::path temp = temporary_beside(file);
     SurfacePtr surface(cairo_pdf_surface_create(temp.c_str(), page_w, page_h));
     {
@@ -1080,61 +1152,7 @@ void MapRenderer::write_pdf_sheet(const MapContent& content, const MapView& view
                                        sheet.title.c_str());
         cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "Yukimichi");
         CairoPtr cr(cairo_create(surface.get()));
-        PangoContext* pango = m_impl->context;
-
-        const auto text_at = [&](const std::string& text, double size_pt, bool bold, double x,
-                                 double y, bool right_aligned) {
-            if (text.empty()) {
-                return;
-            }
-            FontDescriptionPtr font(pango_font_description_from_string(font_family));
-            pango_font_description_set_absolute_size(font.get(), size_pt * PANGO_SCALE);
-            if (bold) {
-                pango_font_description_set_weight(font.get(), PANGO_WEIGHT_BOLD);
-            }
-            pango_cairo_update_context(cr.get(), pango);
-            LayoutPtr layout(pango_layout_new(pango));
-            pango_layout_set_font_description(layout.get(), font.get());
-            pango_layout_set_text(layout.get(), text.data(), static_cast<int>(text.size()));
-            PangoRectangle logical;
-            pango_layout_get_extents(layout.get(), nullptr, &logical);
-            const double w = static_cast<double>(logical.width) / PANGO_SCALE;
-            cairo_move_to(cr.get(), right_aligned ? x - w : x, y);
-            set_colour(cr.get(), text_colour);
-            pango_cairo_show_layout(cr.get(), layout.get());
-        };
-
-        text_at(sheet.title, 18.0, true, margin, margin - 6.0, false);
-        text_at(sheet.date, 10.0, false, margin, margin + 20.0, false);
-
-        // The map frame, in pixels of 1/96 inch so that the sheet's scale 1:N is the view's.
-        const double frame_x = margin;
-        const double frame_y = margin + header_h;
-        const double frame_w = page_w - 2 * margin;
-        const double frame_h = page_h - 2 * margin - header_h - footer_h;
-        constexpr double pt_per_px = 72.0 / 96.0;
-        const int frame_w_px = static_cast<int>(std::lround(frame_w / pt_per_px));
-        const int frame_h_px = static_cast<int>(std::lround(frame_h / pt_per_px));
-        const MapView sheet_view = MapView::fit(view.extent(), frame_w_px, frame_h_px, 0.0);
-        cairo_save(cr.get());
-        cairo_translate(cr.get(), frame_x, frame_y);
-        cairo_scale(cr.get(), pt_per_px, pt_per_px);
-        Painter painter(cr.get(), pango, sheet_view, style);
-        painter.draw(content, nullptr, {true, true, true});
-        cairo_restore(cr.get());
-        cairo_rectangle(cr.get(), frame_x, frame_y, frame_w, frame_h);
-        set_colour(cr.get(), symbol_dark);
-        cairo_set_line_width(cr.get(), 0.8);
-        cairo_stroke(cr.get());
-
-        char scale[64];
-        std::snprintf(scale, sizeof scale, "1:%.0f", sheet_view.scale_denominator());
-        const double footer_y = page_h - margin - footer_h + 6.0;
-        std::string left =
-            sheet.crs_name.empty() ? std::string(scale) : sheet.crs_name + "    " + scale;
-        text_at(left, 8.0, false, margin, footer_y, false);
-        text_at(sheet.attribution, 8.0, false, page_w - margin, footer_y, true);
-
+        draw_sheet(cr.get(), content, view, style, sheet);
         cairo_show_page(cr.get());
         check(cr.get(), file, "draw the PDF");
         cr.reset();
@@ -1151,6 +1169,28 @@ void MapRenderer::write_pdf_sheet(const MapContent& content, const MapView& view
         throw;
     }
     replace_file(temp, file);
+}
+
+Image MapRenderer::render_sheet(const MapContent& content, const MapView& view,
+                                const MapStyle& style, const SheetOptions& sheet, int width_px,
+                                int height_px) const {
+    if (width_px < 1 || height_px < 1) {
+        throw Error("a map sheet needs a page of at least 1x1 pixels");
+    }
+    const auto [page_w, page_h] = sheet_page_size(view);
+    SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width_px, height_px));
+    CairoPtr cr(cairo_create(surface.get()));
+    // The page keeps its proportions, centred on the paper.
+    const double scale = std::min(width_px / page_w, height_px / page_h);
+    set_colour(cr.get(), Rgb{0xFF, 0xFF, 0xFF});
+    cairo_paint(cr.get());
+    cairo_translate(cr.get(), (width_px - page_w * scale) / 2.0,
+                    (height_px - page_h * scale) / 2.0);
+    cairo_scale(cr.get(), scale, scale);
+    draw_sheet(cr.get(), content, view, style, sheet);
+    cr.reset();
+    cairo_surface_flush(surface.get());
+    return image_from_surface(surface.get(), true);
 }
 
 } // namespace ykm::gis

@@ -6,6 +6,7 @@
 #include "side_panels.hpp"
 #include "ykm/data/map_query.hpp"
 #include "ykm/gis/error.hpp"
+#include "ykm/gui/map_worker.hpp"
 #include "ykm/gui/ui_text.hpp"
 
 #include <wx/aboutdlg.h>
@@ -14,6 +15,8 @@
 #include <wx/datetime.h>
 #include <wx/filedlg.h>
 #include <wx/menu.h>
+#include <wx/print.h>
+#include <wx/printdlg.h>
 #include <wx/statusbr.h>
 #include <wx/textctrl.h>
 #include <wx/toolbar.h>
@@ -35,6 +38,7 @@ enum CommandId : int {
     id_open_basemap = wxID_HIGHEST + 1,
     id_remove_basemap,
     id_export_pdf,
+    id_print,
     id_export_png,
     id_zoom_in,
     id_zoom_out,
@@ -216,7 +220,9 @@ void MainFrame::build_menus() {
                  _("Draw an MBTiles raster (e.g. GSI tiles) under the map"));
     file->Append(id_remove_basemap, _("Remo&ve basemap"), _("Stop drawing the basemap"));
     file->AppendSeparator();
-    file->Append(id_export_pdf, _("&Print / export map sheet (PDF)...\tCtrl+P"),
+    file->Append(id_print, _("&Print map sheet...\tCtrl+P"),
+                 _("Print the map sheet of the current view"));
+    file->Append(id_export_pdf, _("Export map sheet as P&DF...\tCtrl+Shift+P"),
                  _("Write a printable map sheet of the current view as a PDF"));
     file->Append(id_export_png, _("&Export map as PNG...\tCtrl+E"),
                  _("Write the current map view as a PNG picture"));
@@ -316,6 +322,8 @@ void MainFrame::build_menus() {
     Bind(
         wxEVT_MENU, [this](wxCommandEvent&) { export_pdf(); }, id_export_pdf);
     Bind(
+        wxEVT_MENU, [this](wxCommandEvent&) { print_sheet(); }, id_print);
+    Bind(
         wxEVT_MENU, [this](wxCommandEvent&) { export_png(); }, id_export_png);
     Bind(
         wxEVT_MENU, [this](wxCommandEvent&) { show_preferences(); }, wxID_PREFERENCES);
@@ -394,8 +402,7 @@ void MainFrame::build_toolbar() {
         return wxArtProvider::GetBitmap(id, wxART_TOOLBAR, icon);
     };
     bar->AddTool(wxID_OPEN, _("Open"), art(wxART_FILE_OPEN), _("Open project (Ctrl+O)"));
-    bar->AddTool(id_export_pdf, _("Print"), art(wxART_PRINT),
-                 _("Print / export map sheet (Ctrl+P)"));
+    bar->AddTool(id_print, _("Print"), art(wxART_PRINT), _("Print map sheet (Ctrl+P)"));
     bar->AddSeparator();
     bar->AddTool(id_zoom_in, _("Zoom in"), art(wxART_PLUS), _("Zoom in (+)"));
     bar->AddTool(id_zoom_out, _("Zoom out"), art(wxART_MINUS), _("Zoom out (-)"));
@@ -716,10 +723,10 @@ void MainFrame::update_command_states() {
             tools->EnableTool(id, on);
         }
     };
-    for (const int id :
-         {id_zoom_in, id_zoom_out, id_full_extent, id_box_zoom, id_pan_left, id_pan_right,
-          id_pan_up, id_pan_down, id_zoom_roads, id_zoom_districts, id_zoom_depots,
-          id_zoom_dump_sites, id_export_pdf, id_export_png, id_open_basemap, id_find_road}) {
+    for (const int id : {id_zoom_in, id_zoom_out, id_full_extent, id_box_zoom, id_pan_left,
+                         id_pan_right, id_pan_up, id_pan_down, id_zoom_roads, id_zoom_districts,
+                         id_zoom_depots, id_zoom_dump_sites, id_export_pdf, id_print, id_export_png,
+                         id_open_basemap, id_find_road}) {
         enable(id, open);
     }
     enable(id_previous_view, open && m_canvas->can_go_back());
@@ -810,6 +817,76 @@ void MainFrame::export_pdf() {
     }
 }
 
+gis::MapRenderer::SheetOptions MainFrame::sheet_options() {
+    gis::MapRenderer::SheetOptions sheet;
+    sheet.title = m_project->path().stem().string();
+    sheet.date = std::string(wxDateTime::Now().FormatISODate().utf8_str());
+    sheet.attribution = m_project->metadata("attribution").value_or("");
+    sheet.crs_name = m_info ? m_info->crs_name : std::string();
+    return sheet;
+}
+
+namespace {
+
+/// One page: the map sheet drawn at the printer's resolution by the same code as the PDF.
+class SheetPrintout : public wxPrintout {
+public:
+    SheetPrintout(const wxString& title, gis::MapContent content, gis::MapView view,
+                  gis::MapStyle style, gis::MapRenderer::SheetOptions sheet)
+        : wxPrintout(title), m_content(std::move(content)), m_view(view), m_style(std::move(style)),
+          m_sheet(std::move(sheet)) {}
+
+    bool HasPage(int page) override { return page == 1; }
+    void GetPageInfo(int* min_page, int* max_page, int* from, int* to) override {
+        *min_page = *max_page = *from = *to = 1;
+    }
+    bool OnPrintPage(int /*page*/) override {
+        wxDC* dc = GetDC();
+        if (dc == nullptr) {
+            return false;
+        }
+        int width = 0;
+        int height = 0;
+        dc->GetSize(&width, &height);
+        const gis::MapRenderer renderer;
+        gis::Image page = renderer.render_sheet(m_content, m_view, m_style, m_sheet, width, height);
+        std::vector<unsigned char> rgb = blend_to_rgb(page, gis::Rgb{0xFF, 0xFF, 0xFF});
+        const wxImage borrowed(page.width, page.height, rgb.data(), true);
+        dc->DrawBitmap(wxBitmap(borrowed), 0, 0);
+        return true;
+    }
+
+private:
+    gis::MapContent m_content;
+    gis::MapView m_view;
+    gis::MapStyle m_style;
+    gis::MapRenderer::SheetOptions m_sheet;
+};
+
+} // namespace
+
+void MainFrame::print_sheet() {
+    if (!m_project) {
+        return;
+    }
+    try {
+        const gis::MapView& view = m_canvas->view();
+        SheetPrintout printout(utf8(m_project->path().stem().string()),
+                               data::query_map_content(*m_project, view, m_canvas->style()), view,
+                               m_canvas->style(), sheet_options());
+        wxPrintDialogData data;
+        data.GetPrintData().SetOrientation(view.height_px() > view.width_px() ? wxPORTRAIT
+                                                                              : wxLANDSCAPE);
+        data.GetPrintData().SetPaperId(wxPAPER_A4);
+        wxPrinter printer(&data);
+        if (!printer.Print(this, &printout, true) && wxPrinter::GetLastError() == wxPRINTER_ERROR) {
+            m_report_error(_("Yukimichi: error"), _("The map sheet could not be printed."));
+        }
+    } catch (const std::exception& e) {
+        m_report_error(_("Yukimichi: error"), utf8(e.what()));
+    }
+}
+
 bool MainFrame::write_pdf_sheet(const std::filesystem::path& file) {
     if (!m_project) {
         return false;
@@ -819,13 +896,8 @@ bool MainFrame::write_pdf_sheet(const std::filesystem::path& file) {
         const gis::MapView& view = m_canvas->view();
         const gis::MapContent content =
             data::query_map_content(*m_project, view, m_canvas->style());
-        gis::MapRenderer::SheetOptions sheet;
-        sheet.title = m_project->path().stem().string();
-        sheet.date = std::string(wxDateTime::Now().FormatISODate().utf8_str());
-        sheet.attribution = m_project->metadata("attribution").value_or("");
-        sheet.crs_name = m_info ? m_info->crs_name : std::string();
         const gis::MapRenderer renderer;
-        renderer.write_pdf_sheet(content, view, m_canvas->style(), sheet, file);
+        renderer.write_pdf_sheet(content, view, m_canvas->style(), sheet_options(), file);
         SetStatusText(wxString::Format(_("Map sheet written to %s"), utf8(file.string())),
                       status_lonlat);
         return true;

@@ -78,6 +78,9 @@ private:
     void zoom_to_layer(data::Layer layer);
     void open_basemap();
     void export_pdf();
+    /// File → Print: the map sheet through the system's print dialog.
+    void print_sheet();
+    [[nodiscard]] gis::MapRenderer::SheetOptions sheet_options();
     void export_png();
     void show_preferences();
     void show_about();

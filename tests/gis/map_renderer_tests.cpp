@@ -405,6 +405,37 @@ BOOST_AUTO_TEST_CASE(writes_a_pdf_sheet_with_its_title) {
                       ykm::Error);
 }
 
+BOOST_AUTO_TEST_CASE(renders_the_sheet_for_a_printer_page) {
+    MapRenderer renderer;
+    const MapRenderer::SheetOptions sheet{"Snow routes 2026", "2026-11-22", "", ""};
+    // A4 landscape at 1.5 px per point: 1263 x 893 pixels, the page fills the paper.
+    const Image page =
+        renderer.render_sheet(crossing_roads(), test_view(), MapStyle{}, sheet, 1263, 893);
+    BOOST_TEST(page.width == 1263);
+    BOOST_TEST(page.height == 893);
+    // Paper white at the corner; the title (18 pt, bold, from 28 pt) puts dark pixels in its
+    // band; the map frame holds class-1 road pixels.
+    BOOST_CHECK(page.rgb_at(2, 2) == (Rgb{0xFF, 0xFF, 0xFF}));
+    int title_ink = 0;
+    for (int y = 30; y < 66; ++y) {
+        for (int x = 42; x < 400; ++x) {
+            const Rgb c = page.rgb_at(x, y);
+            title_ink += (c.red < 128 && c.green < 128 && c.blue < 128) ? 1 : 0;
+        }
+    }
+    BOOST_TEST(title_ink > 200);
+    int class1 = 0;
+    for (int y = 111; y < 860; ++y) {
+        for (int x = 42; x < 1221; ++x) {
+            class1 += page.rgb_at(x, y) == priority_colour(PriorityClass::first) ? 1 : 0;
+        }
+    }
+    BOOST_TEST(class1 > 100);
+    BOOST_CHECK_THROW(
+        (void)renderer.render_sheet(crossing_roads(), test_view(), MapStyle{}, sheet, 0, 10),
+        ykm::Error);
+}
+
 BOOST_AUTO_TEST_CASE(tall_views_print_in_portrait) {
     MapRenderer renderer;
     const auto file = temp_path("tall.pdf");

@@ -119,7 +119,18 @@ public:
     void write_pdf_sheet(const MapContent& content, const MapView& view, const MapStyle& style,
                          const SheetOptions& sheet, const std::filesystem::path& file) const;
 
+    /// Draws the same sheet as write_pdf_sheet() into a picture of the paper's size in pixels
+    /// (for a printer), the page centred and scaled to fit. Throws ykm::Error for a size under
+    /// 1x1.
+    [[nodiscard]] Image render_sheet(const MapContent& content, const MapView& view,
+                                     const MapStyle& style, const SheetOptions& sheet, int width_px,
+                                     int height_px) const;
+
 private:
+    /// Draws the sheet in points on a cairo context (a cairo_t*: cairo stays out of this header).
+    void draw_sheet(void* cairo_context, const MapContent& content, const MapView& view,
+                    const MapStyle& style, const SheetOptions& sheet) const;
+
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };
