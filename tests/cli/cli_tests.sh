@@ -7,28 +7,8 @@ ykm=$1
 shared=$2
 work=$(mktemp -d)
 trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-pass() { passed=$((passed + 1)); echo "ok: $1"; }
-fail() { failed=$((failed + 1)); echo "FAILED: $1"; }
-
-# expect_error NAME CODE PATTERN -- COMMAND...: the command exits with CODE, prints exactly one
-# line on stderr, and that line matches PATTERN (an extended regular expression).
-expect_error() {
-    local name=$1 code=$2 pattern=$3
-    shift 4
-    local err
-    err=$("$@" 2>&1 >/dev/null)
-    local rc=$?
-    local lines
-    lines=$(printf '%s\n' "$err" | grep -c .)
-    if [[ $rc -eq $code && $lines -eq 1 ]] && grep -Eq -- "$pattern" <<<"$err"; then
-        pass "$name"
-    else
-        fail "$name: exit $rc (want $code), $lines stderr lines, stderr: $err"
-    fi
-}
+# shellcheck source=tests/cli/test_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/test_lib.sh"
 
 # --- success paths -----------------------------------------------------------------------
 if "$ykm" --version | grep -Eq '^ykm [0-9]+\.[0-9]+\.[0-9]+$'; then pass "version"; else fail "version"; fi
@@ -121,5 +101,4 @@ expect_error "unknown layer" 2 "rivers" -- "$ykm" export "$town" rivers "$work/r
 expect_error "unknown command" 2 "frobnicate" -- "$ykm" frobnicate
 expect_error "bad EPSG" 2 "EPSG:abc" -- "$ykm" import "$work/roads.gpkg" --crs EPSG:abc -o "$work/x.ykm"
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+summary

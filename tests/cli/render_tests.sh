@@ -6,28 +6,8 @@ set -uo pipefail
 ykm=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-pass() { passed=$((passed + 1)); echo "ok: $1"; }
-fail() { failed=$((failed + 1)); echo "FAILED: $1"; }
-
-# expect_error NAME CODE PATTERN -- COMMAND...: the command exits with CODE, prints exactly one
-# line on stderr, and that line matches PATTERN (an extended regular expression).
-expect_error() {
-    local name=$1 code=$2 pattern=$3
-    shift 4
-    local err
-    err=$("$@" 2>&1 >/dev/null)
-    local rc=$?
-    local lines
-    lines=$(printf '%s\n' "$err" | grep -c .)
-    if [[ $rc -eq $code && $lines -eq 1 ]] && grep -Eq -- "$pattern" <<<"$err"; then
-        pass "$name"
-    else
-        fail "$name: exit $rc (want $code), $lines stderr lines, stderr: $err"
-    fi
-}
+# shellcheck source=tests/cli/test_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/test_lib.sh"
 
 town=$work/town.ykm
 "$ykm" demo-town -o "$town" --seed 4 --size small >/dev/null || fail "demo-town"
@@ -117,5 +97,4 @@ expect_error "missing project" 2 "nothing\.ykm" -- "$ykm" render "$work/nothing.
 expect_error "unwritable output" 2 "no-such-folder/x\.png" -- "$ykm" render "$town" -o "$work/no-such-folder/x.png"
 [[ ! -e $work/x.png && ! -e $work/x.jpg ]] && pass "failed renders leave no file" || fail "a failed render left a file"
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+summary

@@ -1,3 +1,4 @@
+#include "error_message.hpp"
 #include "temp_dir.hpp"
 #include "ykm/data/map_query.hpp"
 #include "ykm/gis/crs.hpp"
@@ -215,14 +216,7 @@ std::uint32_t pixel_at(const gis::Image& image, const gis::MapView& view, double
     return image.at(x, y);
 }
 
-std::string message_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "(no ykm::Error thrown)";
-}
+using ykm::test::message_of;
 
 } // namespace
 

@@ -1,3 +1,4 @@
+#include "error_message.hpp"
 #include "temp_dir.hpp"
 #include "ykm/data/layer_import.hpp"
 #include "ykm/data/project.hpp"
@@ -20,14 +21,7 @@ namespace {
 
 const gis::Epsg aomori_zone{6678};
 
-std::string message_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "(no ykm::Error thrown)";
-}
+using ykm::test::message_of;
 
 double read_double(const std::vector<std::uint8_t>& wkb, std::size_t offset) {
     std::uint64_t bits = 0;

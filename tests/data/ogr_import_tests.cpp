@@ -1,3 +1,4 @@
+#include "error_message.hpp"
 #include "ogr_fixtures.hpp"
 #include "temp_dir.hpp"
 #include "ykm/data/database.hpp"
@@ -25,14 +26,7 @@ namespace {
 const std::filesystem::path stockholm_edges =
     std::filesystem::path(YKM_SHARED_DATA) / "fmm_stockholm/stockholm_small/edges.shp";
 
-std::string message_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "(no ykm::Error thrown)";
-}
+using ykm::test::message_of;
 
 bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
