@@ -33,6 +33,7 @@ scale bar and north arrow; street names at large scales. Needs no display.
   --legend           draw the legend on a PNG too
   --large-font       labels and symbols one and a half times as large
   --lang ja|en       language of the map's words (default ja)
+  --timings          print to stderr how long reading, drawing and writing a PNG took (ms)
 Without --bbox or --center the map shows all roads.
 )";
 
@@ -116,6 +117,7 @@ int run_render(Args& args) {
     const auto title = args.take("--title");
     const auto lang = args.take("--lang").value_or("ja");
     const bool legend = args.flag("--legend");
+    const bool timings = args.flag("--timings");
     const bool large_font = args.flag("--large-font");
     const auto files = args.positional(1, 1, "PROJECT -o OUTPUT (see ykm render --help)");
     if (!output) {
@@ -179,9 +181,21 @@ int run_render(Args& args) {
     style.text_scale = large_font ? 1.5 : 1.0;
     gis::MapRenderer renderer;
     if (extension == ".png") {
+        using Clock = std::chrono::steady_clock;
+        const auto ms = [](Clock::time_point from, Clock::time_point to) {
+            return std::chrono::duration<double, std::milli>(to - from).count();
+        };
+        const auto t0 = Clock::now();
         const gis::MapContent content = data::query_map_content(project, view, style);
+        const auto t1 = Clock::now();
         const gis::Image image = renderer.render(content, view, style);
+        const auto t2 = Clock::now();
         gis::MapRenderer::write_png(image, *output);
+        const auto t3 = Clock::now();
+        if (timings) {
+            std::fprintf(stderr, "read_ms=%.1f draw_ms=%.1f write_ms=%.1f roads=%zu\n",
+                         ms(t0, t1), ms(t1, t2), ms(t2, t3), content.roads.size());
+        }
         std::printf("%s: %dx%d map at 1:%.0f\n", output->c_str(), width, height,
                     view.scale_denominator());
         return 0;

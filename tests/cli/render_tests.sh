@@ -97,4 +97,13 @@ expect_error "missing project" 2 "nothing\.ykm" -- "$ykm" render "$work/nothing.
 expect_error "unwritable output" 2 "no-such-folder/x\.png" -- "$ykm" render "$town" -o "$work/no-such-folder/x.png"
 [[ ! -e $work/x.png && ! -e $work/x.jpg ]] && pass "failed renders leave no file" || fail "a failed render left a file"
 
+# --timings reports the three stages on stderr, and the PNG is still written.
+timing=$("$ykm" render "$town" -o "$work/timed.png" --timings 2>&1 >/dev/null)
+if grep -Eq '^read_ms=[0-9.]+ draw_ms=[0-9.]+ write_ms=[0-9.]+ roads=[1-9][0-9]*$' <<<"$timing" &&
+    [[ -s $work/timed.png ]]; then
+    pass "--timings reports read, draw and write times"
+else
+    fail "--timings: $timing"
+fi
+
 summary
