@@ -193,8 +193,8 @@ int run_render(Args& args) {
         gis::MapRenderer::write_png(image, *output);
         const auto t3 = Clock::now();
         if (timings) {
-            std::fprintf(stderr, "read_ms=%.1f draw_ms=%.1f write_ms=%.1f roads=%zu\n",
-                         ms(t0, t1), ms(t1, t2), ms(t2, t3), content.roads.size());
+            std::fprintf(stderr, "read_ms=%.1f draw_ms=%.1f write_ms=%.1f roads=%zu\n", ms(t0, t1),
+                         ms(t1, t2), ms(t2, t3), content.roads.size());
         }
         std::printf("%s: %dx%d map at 1:%.0f\n", output->c_str(), width, height,
                     view.scale_denominator());
