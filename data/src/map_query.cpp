@@ -292,4 +292,17 @@ gis::Box layer_extent(Project& project, Layer layer) {
             extent.column_double(3)};
 }
 
+gis::Box map_extent(Project& project) {
+    gis::Box extent = gis::Box::empty();
+    for (const Layer layer :
+         {Layer::road_segments, Layer::districts, Layer::depots, Layer::dump_sites}) {
+        const gis::Box box = layer_extent(project, layer);
+        if (!box.is_empty()) {
+            extent.extend(box.min_x, box.min_y);
+            extent.extend(box.max_x, box.max_y);
+        }
+    }
+    return extent;
+}
+
 } // namespace ykm::data

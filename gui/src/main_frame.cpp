@@ -649,15 +649,7 @@ bool MainFrame::open_project(const std::filesystem::path& path) {
     try {
         data::Project project = data::Project::open(path, data::OpenMode::read_only);
         data::ProjectInfo info = project.info();
-        gis::Box extent = gis::Box::empty();
-        for (const data::Layer layer : {data::Layer::road_segments, data::Layer::districts,
-                                        data::Layer::depots, data::Layer::dump_sites}) {
-            const gis::Box box = data::layer_extent(project, layer);
-            if (!box.is_empty()) {
-                extent.extend(box.min_x, box.min_y);
-                extent.extend(box.max_x, box.max_y);
-            }
-        }
+        const gis::Box extent = data::map_extent(project);
         auto to_lonlat = std::make_unique<gis::CoordinateTransform>(info.crs, gis::wgs84);
         m_project.emplace(std::move(project));
         m_info = std::move(info);

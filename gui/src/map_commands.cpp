@@ -22,7 +22,9 @@ constexpr std::array<std::pair<MapCommand, std::string_view>, 10> command_names{
     {MapCommand::box_zoom, "box_zoom"},
 }};
 
-std::string_view trim(std::string_view text) {
+} // namespace
+
+std::string_view trim_blanks(std::string_view text) {
     const auto first = text.find_first_not_of(" \t\n");
     if (first == std::string_view::npos) {
         return {};
@@ -30,8 +32,6 @@ std::string_view trim(std::string_view text) {
     const auto last = text.find_last_not_of(" \t\n");
     return text.substr(first, last - first + 1);
 }
-
-} // namespace
 
 std::string_view command_name(MapCommand command) {
     for (const auto& [c, name] : command_names) {
@@ -55,7 +55,7 @@ std::vector<MapCommand> parse_command_list(std::string_view text) {
     std::vector<MapCommand> commands;
     while (!text.empty()) {
         const auto semicolon = text.find(';');
-        const std::string_view item = trim(text.substr(0, semicolon));
+        const std::string_view item = trim_blanks(text.substr(0, semicolon));
         text =
             semicolon == std::string_view::npos ? std::string_view{} : text.substr(semicolon + 1);
         if (item.empty()) {

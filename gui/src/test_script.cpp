@@ -1,5 +1,7 @@
 #include "ykm/gui/test_script.hpp"
 
+#include "ykm/gui/map_commands.hpp"
+
 #include "ykm/gis/error.hpp"
 
 #include <array>
@@ -40,20 +42,11 @@ constexpr std::array<ActionSpec, 15> action_specs{{
     {"wheel_steps", ScriptAction::wheel_steps, 1},
 }};
 
-std::string_view trim(std::string_view text) {
-    const auto first = text.find_first_not_of(" \t\n");
-    if (first == std::string_view::npos) {
-        return {};
-    }
-    const auto last = text.find_last_not_of(" \t\n");
-    return text.substr(first, last - first + 1);
-}
-
 std::vector<std::string_view> split_commas(std::string_view text) {
     std::vector<std::string_view> parts;
     while (true) {
         const auto comma = text.find(',');
-        parts.push_back(trim(text.substr(0, comma)));
+        parts.push_back(trim_blanks(text.substr(0, comma)));
         if (comma == std::string_view::npos) {
             return parts;
         }
@@ -83,7 +76,7 @@ MapLayer parse_layer(std::string_view name, std::string_view item) {
 ScriptStep parse_step(std::string_view item) {
     ScriptStep step;
     const auto colon = item.find(':');
-    const std::string_view name = trim(item.substr(0, colon));
+    const std::string_view name = trim_blanks(item.substr(0, colon));
     if (colon == std::string_view::npos) {
         const auto command = parse_command(name);
         if (!command) {
@@ -99,7 +92,7 @@ ScriptStep parse_step(std::string_view item) {
         }
         step.action = spec.action;
         if (spec.arguments == text_argument) {
-            step.text = std::string(trim(argument));
+            step.text = std::string(trim_blanks(argument));
             if (step.text.empty()) {
                 throw Error("map command '" + std::string(item) + "' needs a text");
             }
@@ -139,7 +132,7 @@ std::vector<ScriptStep> parse_script(std::string_view text) {
     std::vector<ScriptStep> steps;
     while (!text.empty()) {
         const auto semicolon = text.find(';');
-        const std::string_view item = trim(text.substr(0, semicolon));
+        const std::string_view item = trim_blanks(text.substr(0, semicolon));
         text =
             semicolon == std::string_view::npos ? std::string_view{} : text.substr(semicolon + 1);
         if (!item.empty()) {

@@ -304,6 +304,17 @@ BOOST_AUTO_TEST_CASE(layer_extent_matches_the_project_extent) {
     TempDir dir;
     Project empty = Project::create(dir / "empty.ykm", gis::Epsg{6678});
     BOOST_TEST(layer_extent(empty, Layer::depots).is_empty());
+    BOOST_TEST(map_extent(empty).is_empty());
+    // The full extent holds every layer; in the demo town the districts and the dump sites
+    // beyond them set its edges, so it reaches at least as far as the districts on every side.
+    const gis::Box all = map_extent(t.project);
+    BOOST_TEST(all.min_x <= districts.min_x);
+    BOOST_TEST(all.min_y <= districts.min_y);
+    BOOST_TEST(all.max_x >= districts.max_x);
+    BOOST_TEST(all.max_y >= districts.max_y);
+    const gis::Box dumps = layer_extent(t.project, Layer::dump_sites);
+    BOOST_TEST(all.min_x <= dumps.min_x);
+    BOOST_TEST(all.max_x >= dumps.max_x);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

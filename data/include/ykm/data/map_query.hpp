@@ -38,6 +38,10 @@ std::vector<FeatureInfo> find_roads(Project& project, const std::string& text,
 /// The extent of a layer in the project CRS; empty when the layer has no features.
 gis::Box layer_extent(Project& project, Layer layer);
 
+/// The extent of everything the map draws (roads, districts, depots, dump sites): the view the
+/// window calls "full extent". Empty for an empty project.
+gis::Box map_extent(Project& project);
+
 /// Draws an MBTiles raster (e.g. GSI 地理院タイル cached offline; Web Mercator tiles) into a
 /// picture aligned to `view`, reprojected from EPSG:3857 to the project CRS through GDAL, at
 /// the least detailed tile zoom level that still has the view's detail. Throws ykm::Error naming

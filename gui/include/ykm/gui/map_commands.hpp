@@ -35,6 +35,9 @@ inline constexpr double pan_step_fraction = 0.25;
 std::string_view command_name(MapCommand command);
 /// The command named `name`; std::nullopt when there is none.
 std::optional<MapCommand> parse_command(std::string_view name);
+/// `text` without blanks (spaces, tabs, newlines) at either end.
+std::string_view trim_blanks(std::string_view text);
+
 /// Parses "zoom_in;pan_right;…" (blanks around names ignored, empty items skipped). Throws
 /// ykm::Error naming the first unknown command.
 std::vector<MapCommand> parse_command_list(std::string_view text);
