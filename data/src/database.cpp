@@ -49,11 +49,17 @@ Database::Database(const std::filesystem::path& path, OpenMode mode) : m_path(pa
 }
 
 Database::~Database() {
+    release();
+}
+
+void Database::release() noexcept {
     if (m_db != nullptr) {
         sqlite3_close_v2(m_db);
+        m_db = nullptr;
     }
     if (m_spatialite != nullptr) {
         spatialite_cleanup_ex(m_spatialite);
+        m_spatialite = nullptr;
     }
 }
 
@@ -63,7 +69,7 @@ Database::Database(Database&& other) noexcept
 
 Database& Database::operator=(Database&& other) noexcept {
     if (this != &other) {
-        this->~Database();
+        release();
         m_db = std::exchange(other.m_db, nullptr);
         m_spatialite = std::exchange(other.m_spatialite, nullptr);
         m_path = std::move(other.m_path);

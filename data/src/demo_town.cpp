@@ -29,9 +29,6 @@ public:
     double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
     double between(double lo, double hi) { return lo + (hi - lo) * uniform(); }
     bool chance(double p) { return uniform() < p; }
-    std::size_t index(std::size_t n) {
-        return static_cast<std::size_t>(uniform() * static_cast<double>(n));
-    }
 
 private:
     std::uint64_t m_state;

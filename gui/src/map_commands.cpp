@@ -51,16 +51,23 @@ std::optional<MapCommand> parse_command(std::string_view name) {
     return std::nullopt;
 }
 
-std::vector<MapCommand> parse_command_list(std::string_view text) {
-    std::vector<MapCommand> commands;
+std::vector<std::string_view> split_script_items(std::string_view text) {
+    std::vector<std::string_view> items;
     while (!text.empty()) {
         const auto semicolon = text.find(';');
         const std::string_view item = trim_blanks(text.substr(0, semicolon));
         text =
             semicolon == std::string_view::npos ? std::string_view{} : text.substr(semicolon + 1);
-        if (item.empty()) {
-            continue;
+        if (!item.empty()) {
+            items.push_back(item);
         }
+    }
+    return items;
+}
+
+std::vector<MapCommand> parse_command_list(std::string_view text) {
+    std::vector<MapCommand> commands;
+    for (const std::string_view item : split_script_items(text)) {
         const auto command = parse_command(item);
         if (!command) {
             throw Error("unknown map command '" + std::string(item) + "'");

@@ -130,14 +130,8 @@ std::optional<MapLayer> script_layer(std::string_view name) {
 
 std::vector<ScriptStep> parse_script(std::string_view text) {
     std::vector<ScriptStep> steps;
-    while (!text.empty()) {
-        const auto semicolon = text.find(';');
-        const std::string_view item = trim_blanks(text.substr(0, semicolon));
-        text =
-            semicolon == std::string_view::npos ? std::string_view{} : text.substr(semicolon + 1);
-        if (!item.empty()) {
-            steps.push_back(parse_step(item));
-        }
+    for (const std::string_view item : split_script_items(text)) {
+        steps.push_back(parse_step(item));
     }
     return steps;
 }

@@ -177,6 +177,22 @@ BOOST_AUTO_TEST_CASE(migrates_an_older_project_forward_when_opened_for_writing) 
     BOOST_TEST(p.info().segment_count == 3);
 }
 
+BOOST_AUTO_TEST_CASE(a_moved_database_connection_keeps_working_and_closes_the_old_one) {
+    TempDir dir;
+    Database target(dir / "a.sqlite", OpenMode::create);
+    target.exec("CREATE TABLE a (x)");
+    {
+        Database source(dir / "b.sqlite", OpenMode::create);
+        source.exec("CREATE TABLE b (x)");
+        target = std::move(source);
+    }
+    BOOST_TEST(target.path().filename() == "b.sqlite");
+    target.exec("INSERT INTO b VALUES (1)");
+    Statement count(target, "SELECT count(*) FROM b");
+    BOOST_REQUIRE(count.step());
+    BOOST_TEST(count.column_int(0) == 1);
+}
+
 BOOST_AUTO_TEST_CASE(refuses_a_sqlite_file_that_is_not_a_project) {
     TempDir dir;
     {

@@ -43,6 +43,9 @@ public:
     [[noreturn]] void fail(std::string_view what) const;
 
 private:
+    /// Closes the connection and frees SpatiaLite's cache, ignoring failures.
+    void release() noexcept;
+
     sqlite3* m_db = nullptr;
     void* m_spatialite = nullptr;
     std::filesystem::path m_path;

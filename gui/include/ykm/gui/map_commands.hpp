@@ -38,6 +38,9 @@ std::optional<MapCommand> parse_command(std::string_view name);
 /// `text` without blanks (spaces, tabs, newlines) at either end.
 std::string_view trim_blanks(std::string_view text);
 
+/// The ';'-separated items of a command script, blanks trimmed, empty items dropped.
+std::vector<std::string_view> split_script_items(std::string_view text);
+
 /// Parses "zoom_in;pan_right;…" (blanks around names ignored, empty items skipped). Throws
 /// ykm::Error naming the first unknown command.
 std::vector<MapCommand> parse_command_list(std::string_view text);
