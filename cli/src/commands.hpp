@@ -12,5 +12,10 @@ int run_add_layer(Args& args);
 int run_export(Args& args);
 int run_demo_town(Args& args);
 int run_render(Args& args);
+int run_fleet(Args& args);
+int run_serve(Args& args);
+int run_track(Args& args);
+int run_simulate(Args& args);
+int run_coverage(Args& args);
 
 } // namespace ykm::cli

@@ -33,6 +33,18 @@ Commands:
                                 generate a snowy demo town
   render PROJECT -o OUT.png|OUT.pdf [--size WxH] [--bbox ...|--center LON,LAT --scale N]
                                 draw the map as a picture or a printable PDF sheet
+  fleet add|list|import|remove PROJECT ...
+                                contractors and vehicles (machine type, plate, plow width,
+                                GPS device id)
+  serve PROJECT [--listen ADDR:PORT] [--nmea ADDR:PORT]
+                                receive GPS positions (OsmAnd over HTTP, NMEA over TCP), store
+                                them in the season log, match them and record coverage
+  track import PROJECT FILE... [--device ID]
+                                import logger files (GPX, NMEA, CSV), late and out of order
+  simulate PROJECT --vehicles N (--to URL | --out FILE)
+                                drive simulated plows and send their fixes
+  coverage PROJECT --since T [--until T] [--json]
+                                % of km cleared by priority class and district
   --version                     print the version
 
 Run 'ykm COMMAND --help' for a command's options.
@@ -52,8 +64,10 @@ int main(int argc, char** argv) {
         return 0;
     }
     const std::map<std::string, std::function<int(Args&)>> commands{
-        {"import", run_import}, {"add-layer", run_add_layer}, {"info", run_info},
-        {"export", run_export}, {"demo-town", run_demo_town}, {"render", run_render},
+        {"import", run_import},     {"add-layer", run_add_layer}, {"info", run_info},
+        {"export", run_export},     {"demo-town", run_demo_town}, {"render", run_render},
+        {"fleet", run_fleet},       {"serve", run_serve},         {"track", run_track},
+        {"simulate", run_simulate}, {"coverage", run_coverage},
     };
     const auto command = commands.find(all[0]);
     if (command == commands.end()) {

@@ -107,8 +107,85 @@ CREATE TABLE dump_sites (
     }
 }
 
+// Version 2: the fleet (contractors, vehicles), the season log of GPS fixes (a per-row tail and
+// sealed delta-encoded blocks), coverage passes, staff-drawn geofences and alerts.
+void migrate_1_to_2(Database& db, int srid) {
+    db.exec(R"sql(
+CREATE TABLE contractors (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    phone TEXT NOT NULL DEFAULT '',
+    email TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE vehicles (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    machine_type TEXT NOT NULL,
+    plate TEXT NOT NULL DEFAULT '',
+    plow_width_m REAL NOT NULL CHECK (plow_width_m > 0 AND plow_width_m <= 10),
+    contractor_id INTEGER NOT NULL REFERENCES contractors (id),
+    device_id TEXT,
+    district_id INTEGER REFERENCES districts (id) ON DELETE SET NULL
+);
+CREATE UNIQUE INDEX vehicles_device ON vehicles (device_id) WHERE device_id IS NOT NULL;
+CREATE TABLE fix_tail (
+    vehicle_id INTEGER NOT NULL,
+    time_ms INTEGER NOT NULL,
+    fix BLOB NOT NULL,
+    PRIMARY KEY (vehicle_id, time_ms)
+) WITHOUT ROWID;
+CREATE TABLE fix_blocks (
+    id INTEGER PRIMARY KEY,
+    vehicle_id INTEGER NOT NULL,
+    first_ms INTEGER NOT NULL,
+    last_ms INTEGER NOT NULL,
+    fix_count INTEGER NOT NULL,
+    data BLOB NOT NULL
+);
+CREATE INDEX fix_blocks_vehicle ON fix_blocks (vehicle_id, first_ms);
+CREATE INDEX fix_blocks_time ON fix_blocks (first_ms);
+CREATE TABLE coverage_passes (
+    id INTEGER PRIMARY KEY,
+    segment_id INTEGER NOT NULL,
+    forward INTEGER NOT NULL CHECK (forward IN (0, 1)),
+    vehicle_id INTEGER NOT NULL,
+    enter_ms INTEGER NOT NULL,
+    time_ms INTEGER NOT NULL,
+    work INTEGER NOT NULL,
+    blade INTEGER NOT NULL,
+    fraction REAL NOT NULL
+);
+CREATE INDEX coverage_passes_segment ON coverage_passes (segment_id, forward, time_ms);
+CREATE INDEX coverage_passes_vehicle ON coverage_passes (vehicle_id, time_ms);
+CREATE INDEX coverage_passes_time ON coverage_passes (time_ms);
+CREATE TABLE geofences (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    dwell_s INTEGER NOT NULL DEFAULT 60 CHECK (dwell_s >= 0)
+);
+CREATE TABLE alerts (
+    id INTEGER PRIMARY KEY,
+    time_ms INTEGER NOT NULL,
+    vehicle_id INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    geofence_id INTEGER,
+    detail TEXT NOT NULL DEFAULT '',
+    cleared_ms INTEGER
+);
+CREATE INDEX alerts_time ON alerts (time_ms);
+)sql");
+    Statement add(db, "SELECT AddGeometryColumn('geofences', 'geom', ?, 'POLYGON', 'XY', 1)");
+    add.bind(1, srid);
+    if (!add.step() || add.column_int(0) != 1) {
+        throw Error(db.path().string() + ": cannot add the geometry column of geofences");
+    }
+    create_spatial_index(db, "geofences");
+}
+
 using Migration = void (*)(Database&, int);
-constexpr std::array<Migration, current_schema_version> migrations{migrate_0_to_1};
+constexpr std::array<Migration, current_schema_version> migrations{migrate_0_to_1,
+                                                                    migrate_1_to_2};
 
 void run_migrations(Database& db, int from, int srid) {
     for (int v = from; v < current_schema_version; ++v) {

@@ -1,0 +1,69 @@
+#pragma once
+
+#include "ykm/data/season_log.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ykm::dispatch {
+
+/// A fix as a device sent it, before its device id is resolved to a vehicle.
+struct DeviceFix {
+    std::string device_id;
+    data::Fix fix; ///< vehicle_id is 0 until resolved
+};
+
+/// A parse result: a fix, or the reason there is none (naming the field).
+struct ParsedFix {
+    std::optional<DeviceFix> fix;
+    std::string error; ///< e.g. "lat: 'abc' is not a number"; empty when fix is set
+};
+
+/// The OsmAnd protocol (Traccar Client, phone apps): the query string of a GET or the
+/// application/x-www-form-urlencoded body of a POST, with id, lat, lon, timestamp (Unix seconds,
+/// milliseconds or ISO 8601), speed (knots), bearing, altitude, accuracy, batt, and Yukimichi's
+/// work (plow, grade, widen, haul, spread, travel) and blade (up, down). `now_ms` fills a missing
+/// timestamp.
+ParsedFix parse_osmand_form(std::string_view form, std::int64_t now_ms);
+/// The JSON body of current Traccar Client: {"location": {"timestamp", "coords": {latitude,
+/// longitude, speed (m/s), heading, altitude, accuracy}, "battery": {"level"}, "extras"...},
+/// "device_id"}.
+ParsedFix parse_osmand_json(std::string_view body, std::int64_t now_ms);
+
+/// Reads NMEA 0183 one sentence at a time for one connection or file: RMC and GGA (checksums
+/// verified), joined by time; $PYKM,<device id>*CS or a first line that is a bare device id
+/// names the device.
+class NmeaReader {
+public:
+    explicit NmeaReader(std::string device_id = {});
+
+    /// One line (without CR LF). Returns fixes completed by it; `error` tells why a line was
+    /// rejected (empty when it was fine or ignored, e.g. a GSV sentence).
+    struct LineResult {
+        std::vector<DeviceFix> fixes;
+        std::string error;
+    };
+    LineResult line(std::string_view text);
+    /// Fixes still waiting for a partner sentence (end of stream).
+    std::vector<DeviceFix> finish();
+    [[nodiscard]] const std::string& device_id() const { return m_device_id; }
+
+private:
+    std::string m_device_id;
+    bool m_first_line = true;
+    std::optional<DeviceFix> m_pending;
+    std::optional<std::int64_t> m_date_ms; ///< date from the last RMC, for GGA-only fixes
+};
+
+/// A logger file: GPX (trkpt, with time), NMEA log, or CSV with a header (device/id, time or
+/// timestamp, lat, lon, and optional speed_kmh|speed_mps, bearing, altitude, accuracy, work,
+/// blade). The format is chosen by extension (.gpx, .nmea/.nma/.log/.txt, .csv). `device_id`
+/// is used where the file names none. Throws ykm::Error naming the file and line of the first
+/// malformed record.
+std::vector<DeviceFix> read_track_file(const std::filesystem::path& file,
+                                       const std::string& device_id);
+
+} // namespace ykm::dispatch

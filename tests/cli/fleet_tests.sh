@@ -1,0 +1,2 @@
+source "$(dirname "$0")/test_lib.sh"
+summary
