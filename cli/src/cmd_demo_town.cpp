@@ -2,19 +2,96 @@
 
 #include "ykm/data/demo_town.hpp"
 #include "ykm/data/project.hpp"
+#include "ykm/dispatch/fleet.hpp"
 
+#include <array>
 #include <cstdio>
+#include <map>
 
 namespace ykm::cli {
 
 namespace {
 constexpr const char* demo_usage =
     R"(usage: ykm demo-town -o PROJECT [--seed N] [--size small|medium|large|city] [--overwrite]
+                     [--vehicles-per-district N]
 
 Generates a snowy Japanese demo town in JGD2011 zone X: arterials (第1種), collectors (第2種),
 a residential grid with cul-de-sacs (第3種), one-way streets, districts (工区), depots and snow
-dump sites. The same seed and size always give the same town.
+dump sites, and a fleet: one contractor per district with N vehicles each (default 4; dozers,
+graders, plow trucks, small machines, dump trucks) whose GPS device ids are demo-001, demo-002,
+... The same seed and size always give the same town.
 )";
+
+struct DemoMachine {
+    dispatch::MachineType type;
+    const char* prefix;
+    double width_m;
+    const char* plate_class; ///< 大型特殊 machines have class numbers of 9xx, trucks 1xx
+};
+
+constexpr std::array<DemoMachine, 5> demo_machines{{
+    {dispatch::MachineType::dozer, "D", 3.7, "900"},
+    {dispatch::MachineType::motor_grader, "G", 4.0, "910"},
+    {dispatch::MachineType::plow_truck, "T", 3.0, "100"},
+    {dispatch::MachineType::small_machine, "S", 1.2, "980"},
+    {dispatch::MachineType::dump_truck, "K", 2.5, "130"},
+}};
+
+constexpr std::array<const char*, 8> demo_contractors{
+    "雪国建設株式会社",   "北星工業株式会社",     "白峰土木株式会社",     "青嶺建設株式会社",
+    "八甲田重機株式会社", "みちのく道路株式会社", "津軽舗装工業株式会社", "陸奥除雪企業組合"};
+
+constexpr std::array<const char*, 8> plate_kana{"さ", "す", "せ", "そ", "た", "ち", "つ", "て"};
+
+/// One contractor per district and `per_district` vehicles each, of mixed types.
+std::size_t add_demo_fleet(data::Project& project, int per_district) {
+    std::vector<std::int64_t> districts;
+    {
+        data::Statement q(project.database(), "SELECT id FROM districts ORDER BY id");
+        while (q.step()) {
+            districts.push_back(q.column_int64(0));
+        }
+    }
+    dispatch::Fleet fleet(project);
+    std::map<std::string, int> numbers;
+    int device = 0;
+    for (std::size_t d = 0; d < districts.size(); ++d) {
+        std::array<char, 64> text{};
+        std::snprintf(text.data(), text.size(), "C%02zu", d + 1);
+        dispatch::Contractor c;
+        c.code = text.data();
+        c.name = demo_contractors[d % demo_contractors.size()];
+        if (d >= demo_contractors.size()) {
+            c.name += " 第" + std::to_string(d / demo_contractors.size() + 1) + "工区";
+        }
+        std::snprintf(text.data(), text.size(), "017-7%02zu-%04zu", 30 + d, 1000 + 11 * d);
+        c.phone = text.data();
+        const std::int64_t contractor_id = fleet.save(c);
+        for (int k = 0; k < per_district; ++k) {
+            const DemoMachine& m =
+                demo_machines[(d + static_cast<std::size_t>(k)) % demo_machines.size()];
+            ++device;
+            dispatch::Vehicle v;
+            std::snprintf(text.data(), text.size(), "%s-%02d", m.prefix, ++numbers[m.prefix]);
+            v.code = text.data();
+            v.type = m.type;
+            // Like 青森 900 さ 12-34.
+            std::snprintf(text.data(), text.size(), " %d-%02d", 10 + device % 89,
+                          device * 37 % 100);
+            v.plate = std::string("青森 ") + m.plate_class + " " +
+                      plate_kana[static_cast<std::size_t>(device) % plate_kana.size()] +
+                      text.data();
+            v.plow_width_m = m.width_m;
+            v.contractor_id = contractor_id;
+            std::snprintf(text.data(), text.size(), "demo-%03d", device);
+            v.device_id = text.data();
+            v.district_id = districts[d];
+            fleet.save(v);
+        }
+    }
+    return static_cast<std::size_t>(device);
+}
+
 } // namespace
 
 int run_demo_town(Args& args) {
@@ -40,14 +117,29 @@ int run_demo_town(Args& args) {
     }
     const data::TownSize size = data::parse_town_size(args.take("--size").value_or("medium"));
     const bool overwrite = args.flag("--overwrite");
+    int per_district = 4;
+    if (auto text = args.take("--vehicles-per-district")) {
+        try {
+            std::size_t used = 0;
+            per_district = std::stoi(*text, &used);
+            if (used != text->size() || per_district < 0 || per_district > 99) {
+                throw std::invalid_argument(*text);
+            }
+        } catch (const std::exception&) {
+            throw UsageError("demo-town: --vehicles-per-district '" + *text +
+                             "' is not a whole number from 0 to 99");
+        }
+    }
     args.positional(0, 0, "-o PROJECT (see ykm demo-town --help)");
     if (!output) {
         throw UsageError("demo-town: expected -o PROJECT (see ykm demo-town --help)");
     }
     const data::DemoTown town = data::generate_demo_town(seed, size);
+    std::size_t vehicles = 0;
     data::create_project_atomically(
         *output, town.network.crs, overwrite, [&](data::Project& project) {
             data::write_demo_town(project, town);
+            vehicles = add_demo_fleet(project, per_district);
             project.set_metadata("source", "ykm demo-town --seed " + std::to_string(seed));
         });
     double km = 0.0;
@@ -55,9 +147,9 @@ int run_demo_town(Args& args) {
         km += s.length_m / 1000.0;
     }
     std::printf("%s: demo town with %zu segments, %.1f km of road, %zu districts, %zu depots, "
-                "%zu dump sites\n",
+                "%zu dump sites, %zu vehicles\n",
                 output->c_str(), town.network.segments.size(), km, town.districts.size(),
-                town.depots.size(), town.dump_sites.size());
+                town.depots.size(), town.dump_sites.size(), vehicles);
     return 0;
 }
 

@@ -1,6 +1,8 @@
 #include "commands.hpp"
 
 #include "ykm/data/project.hpp"
+#include "ykm/data/season_log.hpp"
+#include "ykm/dispatch/fleet.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -30,6 +32,36 @@ nlohmann::json box_json(const gis::Box& b) {
     return nlohmann::json::array({b.min_x, b.min_y, b.max_x, b.max_y});
 }
 
+/// Fleet and season-log figures; absent in projects without those tables (schema 1, opened
+/// read-only and so not migrated).
+struct FleetFigures {
+    std::size_t contractors = 0;
+    std::size_t vehicles = 0;
+    data::SeasonLogStats log;
+};
+
+std::optional<FleetFigures> fleet_figures(data::Project& project) {
+    {
+        data::Statement tables(project.database(),
+                               "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name "
+                               "IN ('contractors', 'vehicles', 'fix_tail', 'fix_blocks')");
+        if (!tables.step() || tables.column_int(0) != 4) {
+            return std::nullopt;
+        }
+    }
+    FleetFigures figures;
+    dispatch::Fleet fleet(project);
+    figures.contractors = fleet.contractors().size();
+    figures.vehicles = fleet.vehicles().size();
+    figures.log = data::SeasonLog(project.database()).stats();
+    return figures;
+}
+
+double bytes_per_fix(const data::SeasonLogStats& s) {
+    return s.fix_count > 0 ? static_cast<double>(s.stored_bytes) / static_cast<double>(s.fix_count)
+                           : 0.0;
+}
+
 } // namespace
 
 int run_info(Args& args) {
@@ -37,6 +69,7 @@ int run_info(Args& args) {
     const auto files = args.positional(1, 1, "PROJECT [--json]");
     data::Project project = data::Project::open(files[0], data::OpenMode::read_only);
     const data::ProjectInfo info = project.info();
+    const std::optional<FleetFigures> fleet = fleet_figures(project);
     double total_km = 0.0;
     for (const auto& [p, km] : info.km_by_priority) {
         total_km += km;
@@ -64,6 +97,16 @@ int run_info(Args& args) {
         out["districts"] = districts;
         out["depots"] = info.depot_count;
         out["dump_sites"] = info.dump_site_count;
+        if (fleet) {
+            out["fleet"] = {{"contractors", fleet->contractors}, {"vehicles", fleet->vehicles}};
+            const data::SeasonLogStats& log = fleet->log;
+            out["season_log"] = {{"fixes", log.fix_count},
+                                 {"blocks", log.block_count},
+                                 {"tail_fixes", log.tail_count},
+                                 {"stored_bytes", log.stored_bytes}};
+            out["season_log"]["bytes_per_fix"] =
+                log.fix_count > 0 ? nlohmann::json(bytes_per_fix(log)) : nlohmann::json();
+        }
         out["metadata"] = info.metadata;
         std::cout << out.dump(2) << '\n';
         return 0;
@@ -90,6 +133,22 @@ int run_info(Args& args) {
     }
     std::printf("Depots:    %lld\nDump sites: %lld\n", static_cast<long long>(info.depot_count),
                 static_cast<long long>(info.dump_site_count));
+    if (fleet) {
+        std::printf("Fleet:     %zu contractors, %zu vehicles\n", fleet->contractors,
+                    fleet->vehicles);
+        const data::SeasonLogStats& log = fleet->log;
+        if (log.fix_count == 0) {
+            std::printf("Season log: no fixes\n");
+        } else {
+            std::printf("Season log: %lld fixes (%lld in %lld blocks, %lld in the tail), "
+                        "%.2f MB, %.1f bytes/fix\n",
+                        static_cast<long long>(log.fix_count),
+                        static_cast<long long>(log.fix_count - log.tail_count),
+                        static_cast<long long>(log.block_count),
+                        static_cast<long long>(log.tail_count),
+                        static_cast<double>(log.stored_bytes) / 1e6, bytes_per_fix(log));
+        }
+    }
     if (auto it = info.metadata.find("attribution"); it != info.metadata.end()) {
         std::printf("Data:      %s\n", it->second.c_str());
     }

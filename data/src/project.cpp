@@ -184,8 +184,7 @@ CREATE INDEX alerts_time ON alerts (time_ms);
 }
 
 using Migration = void (*)(Database&, int);
-constexpr std::array<Migration, current_schema_version> migrations{migrate_0_to_1,
-                                                                    migrate_1_to_2};
+constexpr std::array<Migration, current_schema_version> migrations{migrate_0_to_1, migrate_1_to_2};
 
 void run_migrations(Database& db, int from, int srid) {
     for (int v = from; v < current_schema_version; ++v) {
@@ -378,6 +377,11 @@ UPDATE road_segments SET district_id = (
 void Project::replace_districts(std::span<const District> districts) {
     Transaction tx(m_db);
     m_db.exec("UPDATE road_segments SET district_id = NULL WHERE district_id IS NOT NULL");
+    // Vehicles keep their district across a replacement when a new district has its code (or,
+    // without a code, its name); deleting the rows would otherwise clear them all.
+    m_db.exec("DROP TABLE IF EXISTS temp.vehicle_districts; "
+              "CREATE TEMP TABLE vehicle_districts AS SELECT v.id AS vehicle_id, d.name AS name, "
+              "d.code AS code FROM vehicles v JOIN districts d ON d.id = v.district_id");
     replace_rows(m_db, {"districts"}, [&] {
         Statement insert(m_db, "INSERT INTO districts (name, code, geom) VALUES (?, ?, "
                                "CastToMultiPolygon(GeomFromWKB(?, " +
@@ -398,6 +402,11 @@ void Project::replace_districts(std::span<const District> districts) {
         throw Error("district '" + invalid.column_text(0) + "' is not a polygon");
     }
     assign_districts();
+    m_db.exec("UPDATE vehicles SET district_id = (SELECT d.id FROM districts d JOIN "
+              "temp.vehicle_districts k ON k.vehicle_id = vehicles.id WHERE (k.code IS NOT NULL "
+              "AND d.code = k.code) OR (k.code IS NULL AND d.name = k.name) ORDER BY d.id LIMIT 1) "
+              "WHERE id IN (SELECT vehicle_id FROM temp.vehicle_districts); "
+              "DROP TABLE temp.vehicle_districts");
     tx.commit();
 }
 

@@ -47,6 +47,55 @@ double priority_line_width_px(PriorityClass priority) {
     return 1.0;
 }
 
+Rgb pass_age_colour(PassAge age) {
+    switch (age) {
+    case PassAge::under_1h:
+        return {0x35, 0xB7, 0x79};
+    case PassAge::under_3h:
+        return {0x21, 0x91, 0x8C};
+    case PassAge::under_6h:
+        return {0x31, 0x68, 0x8E};
+    case PassAge::older:
+        return {0x44, 0x01, 0x54};
+    case PassAge::never:
+        break;
+    }
+    return {0xD5, 0x5E, 0x00};
+}
+
+void PassTimes::set(std::int64_t segment_id, bool forward, std::int64_t last_pass_ms) {
+    const std::int64_t key = 2 * segment_id + (forward ? 1 : 0);
+    const auto [it, inserted] = m_times.try_emplace(key, last_pass_ms);
+    if (!inserted) {
+        it->second = std::max(it->second, last_pass_ms);
+    }
+}
+
+std::optional<std::int64_t> PassTimes::last_pass_ms(std::int64_t segment_id, bool forward) const {
+    const auto it = m_times.find(2 * segment_id + (forward ? 1 : 0));
+    if (it == m_times.end()) {
+        return std::nullopt;
+    }
+    return it->second;
+}
+
+PassAge pass_age(const CoverageColouring& coverage, std::optional<std::int64_t> last_pass_ms) {
+    if (!last_pass_ms) {
+        return PassAge::never;
+    }
+    const std::int64_t age_ms = coverage.now_ms - *last_pass_ms;
+    if (age_ms < coverage.limits_ms[0]) {
+        return PassAge::under_1h;
+    }
+    if (age_ms < coverage.limits_ms[1]) {
+        return PassAge::under_3h;
+    }
+    if (age_ms < coverage.limits_ms[2]) {
+        return PassAge::under_6h;
+    }
+    return PassAge::older;
+}
+
 namespace {
 
 double srgb_to_linear(std::uint8_t c) {
@@ -231,15 +280,59 @@ struct Words {
     const char* depot;
     const char* dump_site;
     const char* north;
+    const char* since_pass; // heading of the pass-age legend
+    const char* within_h;   // printf format of a class limit in hours: "< 1 h"
+    const char* over_h;     // the class beyond the last limit: "≥ 6 h"
+    const char* never;      // never passed
 };
 
 const Words& words(MapLanguage language) {
-    static const Words japanese{
-        {"第1種", "第2種", "第3種", "指定なし"}, "除雪基地", "雪堆積場", "北"};
-    static const Words english{
-        {"Class 1", "Class 2", "Class 3", "None"}, "Depot", "Snow dump", "N"};
+    static const Words japanese{{"第1種", "第2種", "第3種", "指定なし"},
+                                "除雪基地",
+                                "雪堆積場",
+                                "北",
+                                "最終通過から",
+                                "%g時間以内",
+                                "%g時間超",
+                                "未通過"};
+    static const Words english{{"Class 1", "Class 2", "Class 3", "None"},
+                               "Depot",
+                               "Snow dump",
+                               "N",
+                               "Since last pass",
+                               "< %g h",
+                               "≥ %g h",
+                               "Never"};
     return language == MapLanguage::japanese ? japanese : english;
 }
+
+/// The legend's label of a pass-age class.
+std::string pass_age_label(const Words& w, const CoverageColouring& coverage, PassAge age) {
+    const auto hours = [&](std::size_t i) {
+        return static_cast<double>(coverage.limits_ms[i]) / 3'600'000.0;
+    };
+    char text[64];
+    switch (age) {
+    case PassAge::under_1h:
+        std::snprintf(text, sizeof text, w.within_h, hours(0));
+        break;
+    case PassAge::under_3h:
+        std::snprintf(text, sizeof text, w.within_h, hours(1));
+        break;
+    case PassAge::under_6h:
+        std::snprintf(text, sizeof text, w.within_h, hours(2));
+        break;
+    case PassAge::older:
+        std::snprintf(text, sizeof text, w.over_h, hours(2));
+        break;
+    case PassAge::never:
+        return w.never;
+    }
+    return text;
+}
+
+/// The dash pattern of never-passed directions, in pixels at label scale 1.
+constexpr std::array<double, 2> never_dash_px{7.0, 4.0};
 
 /// Which of the map furniture to draw.
 struct Furniture {
@@ -455,27 +548,212 @@ private:
         }
         cairo_set_line_cap(m_cr, CAIRO_LINE_CAP_ROUND);
         cairo_set_line_join(m_cr, CAIRO_LINE_JOIN_ROUND);
-        // One path per class: cairo strokes it once, and crossings of one class do not
-        // darken where they overlap.
-        for (PriorityClass priority : drawing_order) {
-            cairo_new_path(m_cr);
-            m_path_end.reset();
-            bool any = false;
-            for (std::size_t i : m_roads_in_view) {
-                if (roads[i].priority == priority) {
-                    add_line(roads[i].points, true);
-                    any = true;
+        if (m_style.road_colouring == RoadColouring::time_since_pass) {
+            draw_roads_by_pass_age(roads);
+        } else {
+            // One path per class: cairo strokes it once, and crossings of one class do not
+            // darken where they overlap.
+            for (PriorityClass priority : drawing_order) {
+                cairo_new_path(m_cr);
+                m_path_end.reset();
+                bool any = false;
+                for (std::size_t i : m_roads_in_view) {
+                    if (roads[i].priority == priority) {
+                        add_line(roads[i].points, true);
+                        any = true;
+                    }
                 }
+                if (!any) {
+                    continue;
+                }
+                set_colour(m_cr, priority_colour(priority));
+                cairo_set_line_width(m_cr, line_width(priority));
+                cairo_stroke(m_cr);
             }
-            if (!any) {
-                continue;
-            }
-            set_colour(m_cr, priority_colour(priority));
-            cairo_set_line_width(m_cr, line_width(priority));
-            cairo_stroke(m_cr);
         }
         if (m_view.metres_per_pixel() < 1.5) {
             draw_oneway_arrows(roads);
+        }
+    }
+
+    // ----- roads by time since the last pass -----
+
+    // Width of one direction's line of a two-way road.
+    [[nodiscard]] double direction_width(PriorityClass priority) const {
+        return std::max(1.5, 0.75 * priority_line_width_px(priority)) * m_ts;
+    }
+
+    [[nodiscard]] PassAge age_of(const MapRoad& road, bool forward) const {
+        const CoverageColouring& coverage = m_style.coverage;
+        return pass_age(coverage, coverage.passes ? coverage.passes->last_pass_ms(road.id, forward)
+                                                  : std::nullopt);
+    }
+
+    // The line in pixels, vertices within half a pixel of the last one kept dropped; empty when
+    // a vertex lies beyond cairo's coordinate range (the caller then draws it unshifted).
+    [[nodiscard]] std::vector<XY> pixel_line(const Polyline& line, bool reversed) const {
+        std::vector<XY> out;
+        out.reserve(line.size());
+        const std::size_t n = line.size();
+        for (std::size_t i = 0; i < n; ++i) {
+            const XY q = px(line[reversed ? n - 1 - i : i]);
+            if (std::abs(q.x) > coordinate_limit_px || std::abs(q.y) > coordinate_limit_px) {
+                return {};
+            }
+            if (!out.empty() && i + 1 < n) {
+                const double dx = q.x - out.back().x;
+                const double dy = q.y - out.back().y;
+                if (dx * dx + dy * dy < 0.25) {
+                    continue;
+                }
+            }
+            out.push_back(q);
+        }
+        return out;
+    }
+
+    // `line` shifted `distance` pixels to the left of its direction of travel (pixel y runs
+    // down, so the left of (dx, dy) is (dy, -dx)), with mitred corners limited to twice the
+    // distance so that sharp turns do not spike.
+    static std::vector<XY> shifted_left(const std::vector<XY>& line, double distance) {
+        const std::size_t n = line.size();
+        std::vector<XY> normals;
+        normals.reserve(n);
+        for (std::size_t i = 1; i < n; ++i) {
+            const double dx = line[i].x - line[i - 1].x;
+            const double dy = line[i].y - line[i - 1].y;
+            const double length = std::hypot(dx, dy);
+            normals.push_back(length > 0.0 ? XY{dy / length, -dx / length} : XY{0.0, 0.0});
+        }
+        std::vector<XY> out;
+        out.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            XY normal;
+            if (i == 0) {
+                normal = normals.front();
+            } else if (i + 1 == n) {
+                normal = normals.back();
+            } else {
+                const XY a = normals[i - 1];
+                const XY b = normals[i];
+                const XY sum{a.x + b.x, a.y + b.y};
+                const double length = std::hypot(sum.x, sum.y);
+                if (length < 1e-9) {
+                    normal = b;
+                } else {
+                    // The mitre: the bisector stretched so that both sides keep `distance`.
+                    const XY bisector{sum.x / length, sum.y / length};
+                    const double cosine = bisector.x * a.x + bisector.y * a.y;
+                    const double stretch = std::min(1.0 / std::max(cosine, 1e-9), 2.0);
+                    normal = {bisector.x * stretch, bisector.y * stretch};
+                }
+            }
+            out.push_back({line[i].x + normal.x * distance, line[i].y + normal.y * distance});
+        }
+        return out;
+    }
+
+    // Every direction of every road in view, grouped by class and pass age so that each group
+    // is one stroke; drawn lowest class first and, within a class, the stalest first.
+    void draw_roads_by_pass_age(const std::vector<MapRoad>& roads) {
+        constexpr std::size_t ages = all_pass_ages.size();
+        struct Group {
+            std::vector<std::vector<XY>> lines;
+            std::vector<const Polyline*> unshifted;
+        };
+        std::array<Group, drawing_order.size() * ages> groups;
+        const auto group_of = [&](PriorityClass priority, PassAge age) -> Group& {
+            const auto p = static_cast<std::size_t>(
+                std::find(drawing_order.begin(), drawing_order.end(), priority) -
+                drawing_order.begin());
+            return groups[p * ages + static_cast<std::size_t>(age)];
+        };
+        for (std::size_t i : m_roads_in_view) {
+            const MapRoad& road = roads[i];
+            if (road.oneway) {
+                Group& group = group_of(road.priority, age_of(road, true));
+                std::vector<XY> line = pixel_line(road.points, false);
+                if (line.size() >= 2) {
+                    group.lines.push_back(std::move(line));
+                } else if (road.points.size() >= 2) {
+                    group.unshifted.push_back(&road.points);
+                }
+                continue;
+            }
+            const double offset = direction_width(road.priority) / 2.0 + 0.5 * m_ts;
+            for (const bool forward : {true, false}) {
+                Group& group = group_of(road.priority, age_of(road, forward));
+                const std::vector<XY> line = pixel_line(road.points, !forward);
+                if (line.size() >= 2) {
+                    group.lines.push_back(shifted_left(line, offset));
+                } else if (road.points.size() >= 2) {
+                    group.unshifted.push_back(&road.points);
+                }
+            }
+        }
+        for (std::size_t p = 0; p < drawing_order.size(); ++p) {
+            const PriorityClass priority = drawing_order[p];
+            // Stalest first, so that fresh passes lie on top where lines overlap.
+            for (std::size_t a = ages; a-- > 0;) {
+                const PassAge age = all_pass_ages[a];
+                const Group& group = groups[p * ages + a];
+                if (group.lines.empty() && group.unshifted.empty()) {
+                    continue;
+                }
+                cairo_new_path(m_cr);
+                for (const std::vector<XY>& line : group.lines) {
+                    cairo_move_to(m_cr, line.front().x, line.front().y);
+                    for (std::size_t k = 1; k < line.size(); ++k) {
+                        cairo_line_to(m_cr, line[k].x, line[k].y);
+                    }
+                }
+                for (const Polyline* line : group.unshifted) {
+                    add_line(*line);
+                }
+                stroke_pass_age(age, priority, false);
+            }
+        }
+    }
+
+    // Strokes the current path in the colour (and for `never` the dashes) of `age`; one-way
+    // roads use the same width as a direction of a two-way road.
+    void stroke_pass_age(PassAge age, PriorityClass priority, bool preserve) {
+        set_colour(m_cr, pass_age_colour(age));
+        cairo_set_line_width(m_cr, direction_width(priority));
+        if (age == PassAge::never) {
+            const std::array<double, 2> dash{never_dash_px[0] * m_ts, never_dash_px[1] * m_ts};
+            cairo_set_dash(m_cr, dash.data(), static_cast<int>(dash.size()), 0.0);
+        }
+        if (preserve) {
+            cairo_stroke_preserve(m_cr);
+        } else {
+            cairo_stroke(m_cr);
+        }
+        cairo_set_dash(m_cr, nullptr, 0, 0.0);
+    }
+
+    // One road's directions as draw_roads_by_pass_age() draws them (for highlights).
+    void draw_road_by_pass_age(const MapRoad& road) {
+        if (road.oneway) {
+            cairo_new_path(m_cr);
+            add_line(road.points);
+            stroke_pass_age(age_of(road, true), road.priority, false);
+            return;
+        }
+        const double offset = direction_width(road.priority) / 2.0 + 0.5 * m_ts;
+        for (const bool forward : {true, false}) {
+            const std::vector<XY> line = pixel_line(road.points, !forward);
+            cairo_new_path(m_cr);
+            if (line.size() >= 2) {
+                const std::vector<XY> shifted = shifted_left(line, offset);
+                cairo_move_to(m_cr, shifted.front().x, shifted.front().y);
+                for (std::size_t k = 1; k < shifted.size(); ++k) {
+                    cairo_line_to(m_cr, shifted[k].x, shifted[k].y);
+                }
+            } else {
+                add_line(road.points);
+            }
+            stroke_pass_age(age_of(road, forward), road.priority, false);
         }
     }
 
@@ -536,10 +814,19 @@ private:
                 !meets_view(bounds(road.points), margin_m)) {
                 continue;
             }
+            const bool by_age = m_style.road_colouring == RoadColouring::time_since_pass;
+            const double width = by_age && !road.oneway
+                                     ? 2.0 * direction_width(road.priority) + 1.0 * m_ts
+                                     : line_width(road.priority);
             cairo_new_path(m_cr);
             add_line(road.points);
             set_colour(m_cr, highlight_colour);
-            cairo_set_line_width(m_cr, line_width(road.priority) + 8.0 * m_ts);
+            cairo_set_line_width(m_cr, width + 8.0 * m_ts);
+            if (by_age) {
+                cairo_stroke(m_cr);
+                draw_road_by_pass_age(road);
+                continue;
+            }
             cairo_stroke_preserve(m_cr);
             set_colour(m_cr, priority_colour(road.priority));
             cairo_set_line_width(m_cr, line_width(road.priority));
@@ -918,11 +1205,28 @@ private:
         return {x, y, x + w, y + h};
     }
 
+    // The legend: the road classes (or with the time-since-pass colouring a heading and the
+    // pass-age classes), then the depot and dump site symbols.
     PixelBox legend(bool paint) {
         const Words& w = words(m_style.language);
+        const bool by_age = m_style.road_colouring == RoadColouring::time_since_pass;
         std::vector<Text> texts;
-        for (const char* name : w.classes) {
-            texts.push_back(make_text(name, 12.0 * m_ts, false));
+        // Rows before the symbols: a heading (no sample) and one per class.
+        std::size_t heading_rows = 0;
+        std::size_t road_rows = 0;
+        if (by_age) {
+            texts.push_back(make_text(w.since_pass, 12.0 * m_ts, true));
+            heading_rows = 1;
+            for (const PassAge age : all_pass_ages) {
+                texts.push_back(
+                    make_text(pass_age_label(w, m_style.coverage, age), 12.0 * m_ts, false));
+            }
+            road_rows = all_pass_ages.size();
+        } else {
+            for (const char* name : w.classes) {
+                texts.push_back(make_text(name, 12.0 * m_ts, false));
+            }
+            road_rows = w.classes.size();
         }
         texts.push_back(make_text(w.depot, 12.0 * m_ts, false));
         texts.push_back(make_text(w.dump_site, 12.0 * m_ts, false));
@@ -950,13 +1254,27 @@ private:
             const double row_y = y + pad + row_h * static_cast<double>(i);
             const double mid_y = row_y + row_h / 2;
             const double sample_x = x + pad;
-            if (i < classes.size()) {
+            if (i < heading_rows) {
+                cairo_save(m_cr);
+                cairo_translate(m_cr, sample_x, mid_y - texts[i].height / 2);
+                show_text(texts[i], text_colour, 0.0);
+                cairo_restore(m_cr);
+                continue;
+            }
+            const std::size_t row = i - heading_rows;
+            if (row < road_rows) {
+                cairo_new_path(m_cr);
                 cairo_move_to(m_cr, sample_x + 3, mid_y);
                 cairo_line_to(m_cr, sample_x + sample_w - 3, mid_y);
-                set_colour(m_cr, priority_colour(classes[i]));
-                cairo_set_line_width(m_cr, line_width(classes[i]));
-                cairo_stroke(m_cr);
-            } else if (i == classes.size()) {
+                if (by_age) {
+                    // The width of a direction of a class 1 road.
+                    stroke_pass_age(all_pass_ages[row], PriorityClass::first, false);
+                } else {
+                    set_colour(m_cr, priority_colour(classes[row]));
+                    cairo_set_line_width(m_cr, line_width(classes[row]));
+                    cairo_stroke(m_cr);
+                }
+            } else if (row == road_rows) {
                 depot_symbol(sample_x + sample_w / 2, mid_y);
             } else {
                 dump_site_symbol(sample_x + sample_w / 2, mid_y + 1.5 * m_ts);

@@ -43,6 +43,13 @@ Preferences read_preferences(wxConfigBase& config) {
     preferences.language =
         parse_language_choice(std::string(config.Read("Preferences/Language", "auto").utf8_str()));
     preferences.large_font = config.ReadBool("Preferences/LargeFont", false);
+    preferences.gps.enabled = config.ReadBool("Preferences/GpsServer", preferences.gps.enabled);
+    preferences.gps.http_listen = std::string(
+        config.Read("Preferences/GpsHttpListen", wxString::FromUTF8(preferences.gps.http_listen))
+            .utf8_str());
+    preferences.gps.nmea_listen = std::string(
+        config.Read("Preferences/GpsNmeaListen", wxString::FromUTF8(preferences.gps.nmea_listen))
+            .utf8_str());
     return preferences;
 }
 
@@ -99,6 +106,9 @@ public:
             m_frame->Destroy();
             return true;
         }
+        // Headless runs (screenshots, tests) open no network port unless asked to.
+        m_frame->set_gps_override(m_options.gps_listen,
+                                  m_options.no_gps_server || (headless && !m_options.gps_listen));
         if (headless) {
             m_frame->Move(0, 0);
         } else {

@@ -1,6 +1,7 @@
 #include "ykm/gui/launch_options.hpp"
 
 #include "ykm/gis/error.hpp"
+#include "ykm/gui/fleet_view.hpp"
 
 #include <charconv>
 #include <string_view>
@@ -8,12 +9,17 @@
 namespace ykm::gui {
 
 const char* const launch_usage =
-    R"(usage: yukimichi [--screenshot FILE] [--size WIDTHxHEIGHT] [PROJECT]
+    R"(usage: yukimichi [--screenshot FILE] [--size WIDTHxHEIGHT] [--gps-listen ADDR:PORT |
+                 --no-gps-server] [PROJECT]
 
 Opens the Yukimichi desktop window, with PROJECT (a .ykm file) when given.
 
   --screenshot FILE   draw the window, save a PNG of it to FILE and exit
   --size WxH          window size in pixels (default 1024x700)
+  --gps-listen A:P    the GPS server takes OsmAnd fixes over HTTP on A:P and NMEA over TCP
+                      on A:P+1 (port 0: any free ports); default from the preferences,
+                      127.0.0.1:5055, and none with --screenshot or --commands
+  --no-gps-server     no GPS server for this run
   --version           print the version
   --help              print this text
 )";
@@ -81,6 +87,16 @@ LaunchOptions parse_launch_options(std::span<const std::string> args) {
             options.commands = parse_script(take_value());
         } else if (name == "--dump-menus") {
             options.dump_menus = true;
+        } else if (name == "--gps-listen") {
+            const std::string address = take_value();
+            try {
+                (void)parse_listen_address(address);
+            } catch (const Error& e) {
+                throw Error(std::string("--gps-listen: ") + e.what());
+            }
+            options.gps_listen = address;
+        } else if (name == "--no-gps-server") {
+            options.no_gps_server = true;
         } else if (arg.starts_with("-") && arg != "-") {
             throw Error("unknown option '" + arg + "'");
         } else if (options.project) {

@@ -1,11 +1,14 @@
 #include "main_frame.hpp"
 
+#include "fleet_dialog.hpp"
+#include "fleet_panels.hpp"
 #include "layers_panel.hpp"
 #include "map_canvas.hpp"
 #include "preferences_dialog.hpp"
 #include "side_panels.hpp"
 #include "ykm/data/map_query.hpp"
 #include "ykm/gis/error.hpp"
+#include "ykm/gui/fleet_view.hpp"
 #include "ykm/gui/map_worker.hpp"
 #include "ykm/gui/ui_text.hpp"
 
@@ -65,17 +68,39 @@ enum CommandId : int {
     id_show_dump_sites,
     id_show_basemap,
     id_find_road,
+    id_colour_priority,
+    id_colour_coverage,
+    id_pane_vehicles,
+    id_pane_alerts,
+    id_fleet_dialog,
+    id_follow,
+    id_draw_zone,
+    id_fleet_timer,
 };
 
 constexpr int status_lonlat = 0;
 constexpr int status_projected = 1;
 constexpr int status_scale = 2;
-constexpr int status_crs = 3;
+constexpr int status_gps = 3;
+constexpr int status_crs = 4;
+constexpr int status_fields = 5;
 
 const char* const pane_layers = "layers";
 const char* const pane_identify = "identify";
 const char* const pane_search = "search";
 const char* const pane_map = "map";
+const char* const pane_vehicles = "vehicles";
+const char* const pane_alerts = "alerts";
+
+/// The live fleet is shown this often.
+constexpr int fleet_refresh_ms = 1000;
+/// The time-since-pass colouring fetches the coverage at most this often while passes come in,
+/// and at least this often so that the classes age.
+constexpr auto coverage_refresh_min = std::chrono::seconds(5);
+constexpr auto coverage_refresh_max = std::chrono::seconds(30);
+/// Today's track is read again from the season log this often (late fixes), and grows from the
+/// tracker's snapshots in between.
+constexpr auto track_reload_every = std::chrono::seconds(60);
 
 wxString utf8(const std::string& s) {
     return wxString::FromUTF8(s);
@@ -185,11 +210,13 @@ MainFrame::MainFrame(const Preferences& preferences, UiLanguage language, const 
     build_menus();
     build_toolbar();
 
-    CreateStatusBar(4);
+    // Without wxSTB_SHOW_TIPS: the GPS field's tooltip is set by hand.
+    CreateStatusBar(status_fields, wxSTB_DEFAULT_STYLE & ~wxSTB_SHOW_TIPS);
     GetStatusBar()->SetName("status_bar");
     SetStatusText(_("No project"), status_crs);
 
     build_panes();
+    build_fleet_panes();
     m_default_perspective = m_aui.SavePerspective();
     if (restore_layout) {
         restore_settings();
@@ -200,6 +227,8 @@ MainFrame::MainFrame(const Preferences& preferences, UiLanguage language, const 
 
     Bind(wxEVT_CHAR_HOOK, &MainFrame::on_char_hook, this);
     Bind(wxEVT_CLOSE_WINDOW, &MainFrame::on_close, this);
+    m_fleet_timer.SetOwner(this, id_fleet_timer);
+    Bind(wxEVT_TIMER, &MainFrame::on_fleet_timer, this, id_fleet_timer);
     // The frame was created at `size`; the layout must not shrink it to its panes' best size.
     if (!restore_layout) {
         SetSize(size);
@@ -207,6 +236,9 @@ MainFrame::MainFrame(const Preferences& preferences, UiLanguage language, const 
 }
 
 MainFrame::~MainFrame() {
+    m_fleet_timer.Stop();
+    // The GPS server commits what it holds before the window goes.
+    m_live.reset();
     m_aui.UnInit();
 }
 
@@ -255,12 +287,21 @@ void MainFrame::build_menus() {
     zoom_layer->Append(id_zoom_dump_sites, _("&Snow dump sites"));
     view->AppendSubMenu(zoom_layer, _("Zoom to &layer"), _("Show all features of a layer"));
     view->AppendSeparator();
+    view->AppendSeparator();
+    view->AppendRadioItem(id_colour_priority, _("Roads by &priority class\tCtrl+Shift+1"),
+                          _("Colour roads by their snow priority class"));
+    view->AppendRadioItem(id_colour_coverage, _("Roads by &time since last pass\tCtrl+Shift+2"),
+                          _("Colour each direction of a road by the time since a vehicle last "
+                            "passed it"));
+    view->AppendSeparator();
     view->AppendCheckItem(id_large_font, _("Lar&ge fonts\tCtrl+Shift+L"),
                           _("Larger text in the window and on the map"));
     view->AppendSeparator();
     view->AppendCheckItem(id_pane_layers, _("La&yers panel\tCtrl+1"));
     view->AppendCheckItem(id_pane_identify, _("I&dentify panel\tCtrl+2"));
     view->AppendCheckItem(id_pane_search, _("&Search panel\tCtrl+3"));
+    view->AppendCheckItem(id_pane_vehicles, _("&Vehicles panel\tCtrl+4"));
+    view->AppendCheckItem(id_pane_alerts, _("&Alerts panel\tCtrl+5"));
     view->Append(id_reset_layout, _("Rese&t layout"), _("Put the panels back where they were"));
 
     auto* layers = new wxMenu;
@@ -273,6 +314,16 @@ void MainFrame::build_menus() {
     auto* search = new wxMenu;
     search->Append(id_find_road, _("&Find road...\tCtrl+F"), _("Search a road by name or id"));
 
+    auto* fleet = new wxMenu;
+    fleet->Append(id_fleet_dialog, _("&Vehicles and contractors...\tCtrl+Shift+V"),
+                  _("Add, edit, remove and import vehicles and contractors"));
+    fleet->AppendSeparator();
+    fleet->AppendCheckItem(id_follow, _("&Follow selected vehicle\tCtrl+Shift+F"),
+                           _("Keep the selected vehicle in the centre of the map"));
+    fleet->AppendCheckItem(id_draw_zone, _("Draw &geofence\tCtrl+Shift+G"),
+                           _("Click the corners of a zone on the map; double-click or Enter to "
+                             "finish, Esc to cancel"));
+
     auto* help = new wxMenu;
     help->Append(wxID_ABOUT, _("&About Yukimichi\tF1"));
 
@@ -281,6 +332,7 @@ void MainFrame::build_menus() {
     bar->Append(view, _("&View"));
     bar->Append(layers, _("&Layers"));
     bar->Append(search, _("&Search"));
+    bar->Append(fleet, _("V&ehicles"));
     bar->Append(help, _("&Help"));
     SetMenuBar(bar);
 
@@ -361,6 +413,33 @@ void MainFrame::build_menus() {
     Bind(
         wxEVT_MENU, [this](wxCommandEvent&) { toggle_pane(pane_search); }, id_pane_search);
     Bind(
+        wxEVT_MENU, [this](wxCommandEvent&) { toggle_pane(pane_vehicles); }, id_pane_vehicles);
+    Bind(
+        wxEVT_MENU, [this](wxCommandEvent&) { toggle_pane(pane_alerts); }, id_pane_alerts);
+    Bind(
+        wxEVT_MENU, [this](wxCommandEvent&) { set_road_colouring(gis::RoadColouring::priority); },
+        id_colour_priority);
+    Bind(
+        wxEVT_MENU,
+        [this](wxCommandEvent& event) {
+            // The toolbar's check tool toggles; the menu's radio item only chooses.
+            const bool coverage = event.GetEventObject() == GetToolBar() ? event.IsChecked() : true;
+            set_road_colouring(coverage ? gis::RoadColouring::time_since_pass
+                                        : gis::RoadColouring::priority);
+        },
+        id_colour_coverage);
+    Bind(
+        wxEVT_MENU, [this](wxCommandEvent&) { show_fleet_dialog(); }, id_fleet_dialog);
+    Bind(
+        wxEVT_MENU,
+        [this](wxCommandEvent& event) {
+            follow_vehicle(event.IsChecked() ? m_selected : std::nullopt);
+        },
+        id_follow);
+    Bind(
+        wxEVT_MENU, [this](wxCommandEvent& event) { arm_zone_tool(event.IsChecked()); },
+        id_draw_zone);
+    Bind(
         wxEVT_MENU,
         [this](wxCommandEvent&) {
             m_aui.LoadPerspective(m_default_perspective);
@@ -414,6 +493,13 @@ void MainFrame::build_toolbar() {
     bar->AddTool(id_next_view, _("Next view"), art(wxART_GO_FORWARD), _("Next view (Alt+Right)"));
     bar->AddSeparator();
     bar->AddTool(id_find_road, _("Find road"), art(wxART_FIND), _("Find road (Ctrl+F)"));
+    bar->AddSeparator();
+    bar->AddCheckTool(id_colour_coverage, _("Time since last pass"), art(wxART_REPORT_VIEW),
+                      wxNullBitmap, _("Roads by time since last pass (Ctrl+Shift+2)"));
+    bar->AddCheckTool(id_follow, _("Follow vehicle"), art(wxART_GOTO_LAST), wxNullBitmap,
+                      _("Follow selected vehicle (Ctrl+Shift+F)"));
+    bar->AddCheckTool(id_draw_zone, _("Draw geofence"), art(wxART_EDIT), wxNullBitmap,
+                      _("Draw geofence (Ctrl+Shift+G)"));
     bar->Realize();
 }
 
@@ -441,6 +527,26 @@ void MainFrame::build_panes() {
     };
     listener.clicked = [this](gis::XY point, double radius_m) { identify_at(point, radius_m); };
     listener.render_failed = [this](const std::string& message) { report_render_error(message); };
+    listener.vehicle_clicked = [this](std::int64_t vehicle) {
+        select_vehicle(vehicle);
+        m_vehicle_panel->select(vehicle);
+        wxAuiPaneInfo& pane = m_aui.GetPane(pane_vehicles);
+        if (!pane.IsShown()) {
+            pane.Show();
+            m_aui.Update();
+            update_command_states();
+        }
+    };
+    listener.zone_drawn = [this](gis::Polyline ring) {
+        // After the mouse event that finished it, so that a dialog does not open inside it.
+        CallAfter([this, ring = std::move(ring)] { on_zone_drawn(ring); });
+    };
+    listener.zone_tool_changed = [this](bool) { update_command_states(); };
+    listener.user_panned = [this] {
+        if (m_following) {
+            follow_vehicle(std::nullopt);
+        }
+    };
     m_canvas = new MapCanvas(this, std::move(listener));
     gis::MapStyle style;
     style.language =
@@ -524,6 +630,8 @@ void MainFrame::restore_settings() {
         m_aui.GetPane(pane_layers).Caption(_("Layers"));
         m_aui.GetPane(pane_search).Caption(_("Search"));
         m_aui.GetPane(pane_identify).Caption(_("Identify"));
+        m_aui.GetPane(pane_vehicles).Caption(_("Vehicles"));
+        m_aui.GetPane(pane_alerts).Caption(_("Alerts"));
     }
 }
 
@@ -534,6 +642,9 @@ void MainFrame::save_settings() {
     m_config.Write("Preferences/Language",
                    wxString(std::string(to_string(m_preferences.language))));
     m_config.Write("Preferences/LargeFont", m_preferences.large_font);
+    m_config.Write("Preferences/GpsServer", m_preferences.gps.enabled);
+    m_config.Write("Preferences/GpsHttpListen", utf8(m_preferences.gps.http_listen));
+    m_config.Write("Preferences/GpsNmeaListen", utf8(m_preferences.gps.nmea_listen));
     m_config.Flush();
 }
 
@@ -582,6 +693,13 @@ void MainFrame::size_panes_and_status() {
     const int identify_width = 24 * char_px;
     wxAuiPaneInfo& identify = m_aui.GetPane(pane_identify);
     identify.BestSize(identify_width, 16 * line_px).MinSize(identify_width, 6 * line_px);
+    const int fleet_height = 9 * line_px;
+    m_aui.GetPane(pane_vehicles)
+        .BestSize(70 * char_px, fleet_height)
+        .MinSize(40 * char_px, 6 * line_px);
+    m_aui.GetPane(pane_alerts)
+        .BestSize(50 * char_px, fleet_height)
+        .MinSize(30 * char_px, 6 * line_px);
 
     wxStatusBar* status = GetStatusBar();
     if (status == nullptr) {
@@ -592,15 +710,18 @@ void MainFrame::size_panes_and_status() {
         return status->GetTextExtent(utf8(sample)).x + margin_px;
     };
     const int crs_px = status->GetTextExtent(status->GetStatusText(status_crs)).x + margin_px;
+    const int gps_px = std::max(status->GetTextExtent(status->GetStatusText(status_gps)).x,
+                                20 * status->GetCharWidth()) +
+                       margin_px;
     // The CRS field takes what is left, but never less than its text.
     const int widths[] = {width_of(lonlat_text({145.12345, -45.12345})),
                           width_of(projected_text({-123456.7, -1234567.8})),
-                          width_of(scale_text(12345678.0)), -1};
-    SetStatusWidths(4, widths);
-    const int fixed_px = widths[0] + widths[1] + widths[2] + crs_px;
+                          width_of(scale_text(12345678.0)), gps_px, -1};
+    SetStatusWidths(status_fields, widths);
+    const int fixed_px = widths[0] + widths[1] + widths[2] + gps_px + crs_px;
     if (GetSize().x < fixed_px) {
-        const int narrow[] = {-2, -2, -1, crs_px};
-        SetStatusWidths(4, narrow);
+        const int narrow[] = {-2, -2, -1, -3, crs_px};
+        SetStatusWidths(status_fields, narrow);
     }
 }
 
@@ -651,13 +772,19 @@ bool MainFrame::open_project(const std::filesystem::path& path) {
         data::ProjectInfo info = project.info();
         const gis::Box extent = data::map_extent(project);
         auto to_lonlat = std::make_unique<gis::CoordinateTransform>(info.crs, gis::wgs84);
+        auto from_lonlat = std::make_unique<gis::CoordinateTransform>(gis::wgs84, info.crs);
+        m_fleet_timer.Stop();
+        m_live.reset();
         m_project.emplace(std::move(project));
         m_info = std::move(info);
         m_to_lonlat = std::move(to_lonlat);
+        m_from_lonlat = std::move(from_lonlat);
         m_reported_errors.clear();
 
         gis::MapStyle style = saved_layer_style(path, m_canvas->style());
         style.highlighted_roads.clear();
+        // The pass times belong to the project shown before; the live fleet fetches new ones.
+        style.coverage = {};
         m_basemap.reset();
         wxString basemap;
         if (m_config.Read("Basemaps/" + config_key_for_path(path), &basemap) && !basemap.empty() &&
@@ -670,6 +797,7 @@ bool MainFrame::open_project(const std::filesystem::path& path) {
         m_canvas->show_project(path, extent);
         m_identify->clear();
         m_search->clear();
+        start_live_fleet(path);
 
         SetTitle(utf8(window_title(path.filename().string())));
         SetStatusText(utf8(gis::to_string(m_info->crs) + "  " + m_info->crs_name), status_crs);
@@ -715,11 +843,23 @@ void MainFrame::update_command_states() {
             tools->EnableTool(id, on);
         }
     };
-    for (const int id : {id_zoom_in, id_zoom_out, id_full_extent, id_box_zoom, id_pan_left,
-                         id_pan_right, id_pan_up, id_pan_down, id_zoom_roads, id_zoom_districts,
-                         id_zoom_depots, id_zoom_dump_sites, id_export_pdf, id_print, id_export_png,
-                         id_open_basemap, id_find_road}) {
+    for (const int id : {id_zoom_in,    id_zoom_out,        id_full_extent,     id_box_zoom,
+                         id_pan_left,   id_pan_right,       id_pan_up,          id_pan_down,
+                         id_zoom_roads, id_zoom_districts,  id_zoom_depots,     id_zoom_dump_sites,
+                         id_export_pdf, id_print,           id_export_png,      id_open_basemap,
+                         id_find_road,  id_colour_priority, id_colour_coverage, id_fleet_dialog,
+                         id_draw_zone}) {
         enable(id, open);
+    }
+    enable(id_follow, open && (m_selected.has_value() || m_following.has_value()));
+    const bool coverage = m_canvas->style().road_colouring == gis::RoadColouring::time_since_pass;
+    bar->Check(coverage ? id_colour_coverage : id_colour_priority, true);
+    bar->Check(id_follow, m_following.has_value());
+    bar->Check(id_draw_zone, m_canvas->zone_tool_armed());
+    if (tools != nullptr) {
+        tools->ToggleTool(id_colour_coverage, coverage);
+        tools->ToggleTool(id_follow, m_following.has_value());
+        tools->ToggleTool(id_draw_zone, m_canvas->zone_tool_armed());
     }
     enable(id_previous_view, open && m_canvas->can_go_back());
     enable(id_next_view, open && m_canvas->can_go_forward());
@@ -734,6 +874,8 @@ void MainFrame::update_command_states() {
     bar->Check(id_pane_layers, m_aui.GetPane(pane_layers).IsShown());
     bar->Check(id_pane_identify, m_aui.GetPane(pane_identify).IsShown());
     bar->Check(id_pane_search, m_aui.GetPane(pane_search).IsShown());
+    bar->Check(id_pane_vehicles, m_aui.GetPane(pane_vehicles).IsShown());
+    bar->Check(id_pane_alerts, m_aui.GetPane(pane_alerts).IsShown());
 }
 
 void MainFrame::identify_at(gis::XY map_point, double radius_m) {
@@ -942,11 +1084,16 @@ void MainFrame::show_preferences() {
     }
     const Preferences chosen = dialog.preferences();
     const bool font_changed = chosen.large_font != m_preferences.large_font;
+    const bool gps_changed = !(chosen.gps == m_preferences.gps);
     m_preferences = chosen;
     if (font_changed) {
         apply_large_font(m_preferences.large_font);
     }
     save_settings();
+    if (gps_changed && m_live && !m_gps_listen && !m_no_gps_server) {
+        m_live->restart_server(gps_server_options());
+        update_gps_status();
+    }
 }
 
 void MainFrame::show_about() {
@@ -975,6 +1122,17 @@ void MainFrame::report_render_error(const std::string& message) {
 }
 
 void MainFrame::on_char_hook(wxKeyEvent& event) {
+    if (m_canvas->zone_tool_armed()) {
+        const int key = event.GetKeyCode();
+        if (key == WXK_ESCAPE) {
+            m_canvas->cancel_zone();
+            return;
+        }
+        if (key == WXK_RETURN || key == WXK_NUMPAD_ENTER) {
+            m_canvas->finish_zone();
+            return;
+        }
+    }
     const KeyPress press = key_press(event);
     const auto command = command_for_key(press);
     // Keys without Ctrl or Alt belong to a text box, list or slider that has the focus.
@@ -1015,6 +1173,510 @@ wxString MainFrame::menu_labels() const {
         }
     }
     return out;
+}
+
+// ----- the live fleet -----
+
+void MainFrame::build_fleet_panes() {
+    VehiclePanel::Callbacks vehicle_callbacks;
+    vehicle_callbacks.selected = [this](std::optional<std::int64_t> id) { select_vehicle(id); };
+    vehicle_callbacks.follow = [this](std::optional<std::int64_t> id) { follow_vehicle(id); };
+    m_vehicle_panel = new VehiclePanel(this, m_language, std::move(vehicle_callbacks));
+    AlertsPanel::Callbacks alert_callbacks;
+    alert_callbacks.centre = [this](const dispatch::Alert& alert) { centre_on_alert(alert); };
+    alert_callbacks.draw_zone = [this] { arm_zone_tool(true); };
+    alert_callbacks.remove_zone = [this](std::int64_t id) { remove_zone(id); };
+    m_alerts_panel = new AlertsPanel(this, std::move(alert_callbacks));
+    // Below everything (the outermost layer), so that the wide lists get the window's width.
+    m_aui.AddPane(m_vehicle_panel, wxAuiPaneInfo()
+                                       .Name(pane_vehicles)
+                                       .Caption(_("Vehicles"))
+                                       .Bottom()
+                                       .Layer(2)
+                                       .Position(0)
+                                       .BestSize(700, 190)
+                                       .MinSize(300, 120)
+                                       .CloseButton(true));
+    m_aui.AddPane(m_alerts_panel, wxAuiPaneInfo()
+                                      .Name(pane_alerts)
+                                      .Caption(_("Alerts"))
+                                      .Bottom()
+                                      .Layer(2)
+                                      .Position(1)
+                                      .BestSize(320, 190)
+                                      .MinSize(240, 120)
+                                      .CloseButton(true));
+}
+
+void MainFrame::set_gps_override(std::optional<std::string> gps_listen, bool no_gps_server) {
+    m_gps_listen = std::move(gps_listen);
+    m_no_gps_server = no_gps_server;
+}
+
+std::optional<dispatch::IngestOptions> MainFrame::gps_server_options() {
+    return ingest_options(m_preferences.gps, m_gps_listen, m_no_gps_server);
+}
+
+void MainFrame::start_live_fleet(const std::filesystem::path& path) {
+    m_vehicles.clear();
+    m_alerts.clear();
+    m_geofences.clear();
+    m_vehicle_codes.clear();
+    m_selected.reset();
+    m_following.reset();
+    m_track.clear();
+    m_gps_log.clear();
+    m_live_error.clear();
+    m_vehicle_panel->clear();
+    m_alerts_panel->clear();
+    std::optional<dispatch::IngestOptions> options;
+    try {
+        options = gps_server_options();
+    } catch (const std::exception& e) {
+        // A bad address in the preferences: the window and the tracker work without the server.
+        m_live_error = e.what();
+    }
+    try {
+        m_live = std::make_unique<LiveFleet>(path, options);
+    } catch (const std::exception& e) {
+        m_live.reset();
+        m_live_error = e.what();
+    }
+    // After the tracker's read-write connection has brought an old project's schema forward.
+    read_fleet_names();
+    read_geofences();
+    push_overlay();
+    update_gps_status();
+    if (m_live) {
+        refresh_fleet();
+        refresh_coverage(unix_now_ms(), true);
+        m_fleet_timer.Start(fleet_refresh_ms);
+    }
+}
+
+void MainFrame::read_fleet_names() {
+    std::map<std::int64_t, std::string> contractors;
+    std::map<std::int64_t, std::string> districts;
+    if (m_project) {
+        try {
+            dispatch::Fleet fleet(*m_project);
+            for (const dispatch::Contractor& c : fleet.contractors()) {
+                contractors[c.id] = c.name.empty() ? c.code : c.name;
+            }
+        } catch (const std::exception&) {
+            // A project without a fleet: the lists stay empty.
+        }
+    }
+    if (m_info) {
+        for (const auto& district : m_info->districts) {
+            districts[district.id] = district.name;
+        }
+    }
+    m_vehicle_panel->set_names(std::move(contractors), std::move(districts));
+}
+
+void MainFrame::read_geofences() {
+    m_geofences.clear();
+    if (m_project) {
+        try {
+            m_geofences = dispatch::load_geofences(*m_project);
+        } catch (const std::exception&) {
+            // A project without the geofence table shows none.
+        }
+    }
+    m_alerts_panel->show_zones(m_geofences);
+}
+
+void MainFrame::on_fleet_timer(wxTimerEvent&) {
+    refresh_fleet();
+}
+
+void MainFrame::refresh_fleet() {
+    if (!m_live) {
+        return;
+    }
+    const std::int64_t now = unix_now_ms();
+    dispatch::Tracker& tracker = m_live->tracker();
+    try {
+        tracker.tick(now);
+        m_vehicles = tracker.vehicles();
+        m_alerts = tracker.alerts();
+    } catch (const std::exception& e) {
+        report_render_error(e.what());
+        return;
+    }
+    std::sort(m_vehicles.begin(), m_vehicles.end(),
+              [](const dispatch::VehicleStatus& a, const dispatch::VehicleStatus& b) {
+                  return a.vehicle.code < b.vehicle.code;
+              });
+    m_vehicle_codes.clear();
+    for (const dispatch::VehicleStatus& v : m_vehicles) {
+        m_vehicle_codes[v.vehicle.id] = v.vehicle.code;
+    }
+    m_vehicle_panel->show(m_vehicles, now);
+    m_alerts_panel->show_alerts(m_alerts, m_vehicle_codes);
+    if (m_following) {
+        for (const dispatch::VehicleStatus& v : m_vehicles) {
+            if (v.vehicle.id == *m_following && v.position) {
+                m_canvas->centre_on(*v.position);
+            }
+        }
+    }
+    if (m_selected) {
+        update_track(now, false);
+    }
+    push_overlay();
+    update_gps_status();
+    refresh_coverage(now, false);
+}
+
+void MainFrame::refresh_coverage(std::int64_t now_ms, bool force) {
+    gis::MapStyle style = m_canvas->style();
+    if (!m_live || style.road_colouring != gis::RoadColouring::time_since_pass) {
+        return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    const std::uint64_t processed = m_live->tracker().processed();
+    const auto since = now - m_coverage_fetched;
+    const bool changed = processed != m_coverage_processed && since >= coverage_refresh_min;
+    if (!force && !changed && since < coverage_refresh_max) {
+        return;
+    }
+    m_coverage_fetched = now;
+    m_coverage_processed = processed;
+    try {
+        style.coverage.passes = pass_times(m_live->tracker().coverage());
+    } catch (const std::exception& e) {
+        report_render_error(e.what());
+        return;
+    }
+    style.coverage.now_ms = now_ms;
+    // The worker draws the new picture; the overlay keeps moving every second meanwhile.
+    m_canvas->set_style(style);
+}
+
+void MainFrame::update_track(std::int64_t now_ms, bool reload) {
+    if (!m_selected || !m_live) {
+        m_track.clear();
+        return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (reload || now - m_track_loaded > track_reload_every) {
+        try {
+            m_track = m_live->tracker().track(*m_selected, tokyo_midnight_ms(now_ms), now_ms + 1);
+        } catch (const std::exception&) {
+            m_track.clear();
+        }
+        m_track_until_ms = now_ms;
+        m_track_loaded = now;
+        return;
+    }
+    // Between readings the track grows by the fixes the snapshots show.
+    for (const dispatch::VehicleStatus& v : m_vehicles) {
+        if (v.vehicle.id != *m_selected || !v.last_fix || v.last_fix->time_ms <= m_track_until_ms) {
+            continue;
+        }
+        m_track_until_ms = v.last_fix->time_ms;
+        if (m_from_lonlat) {
+            try {
+                m_track.push_back(m_from_lonlat->forward(
+                    gis::XY{v.last_fix->position.lon_deg, v.last_fix->position.lat_deg}));
+            } catch (const Error&) {
+                // A position PROJ cannot take is left out of the line.
+            }
+        }
+    }
+}
+
+void MainFrame::push_overlay() {
+    FleetOverlay overlay;
+    overlay.markers = vehicle_markers(m_vehicles, m_alerts);
+    overlay.selected = m_selected;
+    overlay.track = m_track;
+    for (const dispatch::Geofence& zone : m_geofences) {
+        overlay.zones.push_back({zone.id, zone.name, zone.ring});
+    }
+    m_canvas->set_overlay(std::move(overlay));
+}
+
+void MainFrame::update_gps_status() {
+    wxString text;
+    wxString tip;
+    if (m_project) {
+        const LiveFleet::ServerStatus status = gps_status();
+        if (m_live && status.running) {
+            text = wxString::Format(
+                _("GPS %s: %s fixes"), utf8(status.http_address),
+                utf8(with_thousands_separators(static_cast<std::int64_t>(status.accepted))));
+            tip = wxString::Format(_("OsmAnd (HTTP) on %s, NMEA (TCP) on %s"),
+                                   utf8(status.http_address),
+                                   status.nmea_address ? utf8(*status.nmea_address) : _("none"));
+        } else if (m_live && !status.error.empty()) {
+            text = wxString::Format(_("GPS server stopped: cannot listen on %s"),
+                                    utf8(status.http_address));
+            tip = utf8(status.error);
+        } else if (!m_live_error.empty()) {
+            text = m_live ? _("GPS server off: bad address") : _("Live fleet off");
+            tip = utf8(m_live_error);
+        } else {
+            text = _("GPS server off");
+        }
+    }
+    if (m_live) {
+        for (std::string& line : m_live->take_log()) {
+            m_gps_log.push_back(std::move(line));
+        }
+        constexpr std::size_t kept_lines = 8;
+        if (m_gps_log.size() > kept_lines) {
+            m_gps_log.erase(m_gps_log.begin(),
+                            m_gps_log.end() - static_cast<std::ptrdiff_t>(kept_lines));
+        }
+        for (const std::string& line : m_gps_log) {
+            tip << "\n" << utf8(line);
+        }
+    }
+    if (GetStatusBar()->GetStatusText(status_gps) != text) {
+        const bool longer = text.length() > GetStatusBar()->GetStatusText(status_gps).length();
+        SetStatusText(text, status_gps);
+        if (longer) {
+            size_panes_and_status();
+        }
+    }
+    if (GetStatusBar()->GetToolTipText() != tip) {
+        GetStatusBar()->SetToolTip(tip);
+    }
+}
+
+LiveFleet::ServerStatus MainFrame::gps_status() const {
+    return m_live ? m_live->server_status() : LiveFleet::ServerStatus{};
+}
+
+std::size_t MainFrame::coverage_directions() const {
+    const auto& passes = m_canvas->style().coverage.passes;
+    return passes ? passes->size() : 0;
+}
+
+std::optional<std::int64_t> MainFrame::vehicle_id(const std::string& code) const {
+    for (const auto& [id, known] : m_vehicle_codes) {
+        if (known == code) {
+            return id;
+        }
+    }
+    return std::nullopt;
+}
+
+std::string MainFrame::vehicle_code(std::int64_t id) const {
+    const auto it = m_vehicle_codes.find(id);
+    return it == m_vehicle_codes.end() ? std::string() : it->second;
+}
+
+void MainFrame::set_road_colouring(gis::RoadColouring colouring) {
+    gis::MapStyle style = m_canvas->style();
+    if (style.road_colouring != colouring) {
+        if (colouring == gis::RoadColouring::time_since_pass) {
+            // The classes need their legend on the map.
+            m_legend_before_coverage = style.legend;
+            style.legend = true;
+        } else {
+            style.legend = m_legend_before_coverage;
+            style.coverage = {};
+        }
+        style.road_colouring = colouring;
+        m_canvas->set_style(style);
+        refresh_coverage(unix_now_ms(), true);
+    }
+    update_command_states();
+}
+
+void MainFrame::select_vehicle(std::optional<std::int64_t> vehicle_id) {
+    m_selected = vehicle_id;
+    update_track(unix_now_ms(), true);
+    push_overlay();
+    update_command_states();
+}
+
+void MainFrame::follow_vehicle(std::optional<std::int64_t> vehicle_id) {
+    m_following = vehicle_id;
+    if (vehicle_id) {
+        if (m_selected != vehicle_id) {
+            select_vehicle(vehicle_id);
+            m_vehicle_panel->select(vehicle_id);
+        }
+        for (const dispatch::VehicleStatus& v : m_vehicles) {
+            if (v.vehicle.id == *vehicle_id && v.position) {
+                m_canvas->centre_on(*v.position);
+            }
+        }
+    }
+    m_vehicle_panel->show_following(m_following);
+    update_command_states();
+}
+
+void MainFrame::show_pane(const std::string& name, bool show) {
+    wxAuiPaneInfo& pane = m_aui.GetPane(utf8(name));
+    if (!pane.IsOk()) {
+        return;
+    }
+    pane.Show(show);
+    m_aui.Update();
+    update_command_states();
+}
+
+void MainFrame::arm_zone_tool(bool armed) {
+    if (!m_project) {
+        return;
+    }
+    m_canvas->arm_zone_tool(armed);
+    if (armed) {
+        SetStatusText(_("Click the corners of the zone; double-click or Enter to finish, Esc to "
+                        "cancel."),
+                      status_lonlat);
+    }
+    update_command_states();
+}
+
+void MainFrame::set_zone_answer(std::string name, std::string dwell_s) {
+    m_zone_answer.emplace(std::move(name), std::move(dwell_s));
+}
+
+void MainFrame::on_zone_drawn(gis::Polyline ring) {
+    std::string name;
+    std::int64_t dwell_s = 0;
+    if (m_zone_answer) {
+        const auto [answer_name, answer_dwell] = *m_zone_answer;
+        m_zone_answer.reset();
+        const auto checked =
+            check_geofence_input(utf8(answer_name), utf8(answer_dwell), m_report_error);
+        if (!checked) {
+            return;
+        }
+        name = std::string(utf8(answer_name).Trim().Trim(false).utf8_str());
+        dwell_s = *checked;
+    } else {
+        GeofenceDialog dialog(this, m_report_error);
+        if (dialog.ShowModal() != wxID_OK) {
+            return;
+        }
+        name = dialog.name();
+        dwell_s = dialog.dwell_s();
+    }
+    save_zone(ring, name, dwell_s);
+}
+
+void MainFrame::save_zone(const gis::Polyline& ring, const std::string& name,
+                          std::int64_t dwell_s) {
+    if (!m_project) {
+        return;
+    }
+    try {
+        data::Project project = data::Project::open(m_project->path(), data::OpenMode::read_write);
+        dispatch::Geofence zone;
+        zone.name = name;
+        zone.dwell_ms = dwell_s * 1000;
+        zone.ring = ring;
+        dispatch::save_geofence(project, zone);
+        project.close();
+    } catch (const std::exception& e) {
+        m_report_error(_("Yukimichi: the geofence cannot be saved"), utf8(e.what()));
+        return;
+    }
+    if (m_live) {
+        m_live->reload();
+    }
+    read_geofences();
+    push_overlay();
+    SetStatusText(wxString::Format(_("Geofence %s saved."), utf8(name)), status_lonlat);
+}
+
+void MainFrame::remove_zone(std::int64_t geofence_id) {
+    if (!m_project) {
+        return;
+    }
+    try {
+        data::Project project = data::Project::open(m_project->path(), data::OpenMode::read_write);
+        dispatch::remove_geofence(project, geofence_id);
+        project.close();
+    } catch (const std::exception& e) {
+        m_report_error(_("Yukimichi: error"), utf8(e.what()));
+        return;
+    }
+    if (m_live) {
+        m_live->reload();
+    }
+    read_geofences();
+    push_overlay();
+}
+
+void MainFrame::centre_on_alert(const dispatch::Alert& alert) {
+    std::optional<gis::XY> where = alert.position;
+    if (!where) {
+        for (const dispatch::VehicleStatus& v : m_vehicles) {
+            if (v.vehicle.id == alert.vehicle_id) {
+                where = v.position;
+            }
+        }
+    }
+    if (where) {
+        m_canvas->centre_on(*where);
+    }
+    select_vehicle(alert.vehicle_id);
+    m_vehicle_panel->select(alert.vehicle_id);
+}
+
+void MainFrame::show_fleet_dialog() {
+    if (!m_project) {
+        return;
+    }
+    try {
+        FleetDialog dialog(this, m_project->path(), m_language, m_report_error,
+                           [this] { fleet_changed(); });
+        dialog.ShowModal();
+    } catch (const std::exception& e) {
+        m_report_error(_("Yukimichi: error"), utf8(e.what()));
+    }
+}
+
+void MainFrame::fleet_changed() {
+    if (m_live) {
+        m_live->reload();
+    }
+    read_fleet_names();
+    refresh_fleet();
+}
+
+bool MainFrame::edit_vehicle_in_fleet_dialog(const std::string& code, const std::string& field,
+                                             const std::string& value) {
+    if (!m_project) {
+        return false;
+    }
+    try {
+        auto* dialog = new FleetDialog(this, m_project->path(), m_language, m_report_error,
+                                       [this] { fleet_changed(); });
+        dialog->Show();
+        const bool saved = dialog->edit_vehicle(code, field, utf8(value));
+        dialog->Destroy();
+        return saved;
+    } catch (const std::exception& e) {
+        m_report_error(_("Yukimichi: error"), utf8(e.what()));
+        return false;
+    }
+}
+
+bool MainFrame::import_vehicles_csv(const std::filesystem::path& csv) {
+    if (!m_project) {
+        return false;
+    }
+    try {
+        auto* dialog = new FleetDialog(this, m_project->path(), m_language, m_report_error,
+                                       [this] { fleet_changed(); });
+        dialog->Show();
+        const bool imported = dialog->import_csv(csv);
+        dialog->Destroy();
+        return imported;
+    } catch (const std::exception& e) {
+        m_report_error(_("Yukimichi: error"), utf8(e.what()));
+        return false;
+    }
 }
 
 } // namespace ykm::gui

@@ -1,30 +1,43 @@
 #pragma once
 
 #include "ykm/data/project.hpp"
+#include "ykm/dispatch/tracker.hpp"
+#include "ykm/gis/crs.hpp"
 #include "ykm/gis/map_renderer.hpp"
+#include "ykm/gui/live_fleet.hpp"
 #include "ykm/gui/map_commands.hpp"
 #include "ykm/gui/preferences.hpp"
 
 #include <wx/aui/framemanager.h>
 #include <wx/filehistory.h>
 #include <wx/frame.h>
+#include <wx/timer.h>
 
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 class wxConfigBase;
 
 namespace ykm::gui {
 
+class AlertsPanel;
 class IdentifyPanel;
 class LayersPanel;
 class MapCanvas;
 class SearchPanel;
+class VehiclePanel;
 
-/// The main window: the map in the centre, dockable layers, identify and search panels around
-/// it (wxAUI), menu, toolbar and status bar.
+/// The main window: the map in the centre, dockable layers, identify, search, vehicle and alert
+/// panels around it (wxAUI), menu, toolbar and status bar. With a project open it runs the live
+/// fleet (LiveFleet: a tracker and the embedded GPS server) and shows it every second.
 class MainFrame : public wxFrame {
 public:
     /// Shows an error to the user; the window keeps running afterwards.
@@ -37,9 +50,14 @@ public:
               wxConfigBase& config, bool restore_layout, ErrorReporter report_error);
     ~MainFrame() override;
 
-    /// Opens the project at `path` read-only and shows it. On failure reports an error naming
-    /// the file and the reason, keeps what was shown before and returns false.
+    /// Opens the project at `path` read-only and shows it, and starts its live fleet. On
+    /// failure reports an error naming the file and the reason, keeps what was shown before and
+    /// returns false.
     bool open_project(const std::filesystem::path& path);
+
+    /// The GPS server for this run, in place of the preferences (`--gps-listen`,
+    /// `--no-gps-server`); takes effect with the next project opened.
+    void set_gps_override(std::optional<std::string> gps_listen, bool no_gps_server);
 
     /// Runs a map command as its key, menu item or tool does.
     void run_command(MapCommand command);
@@ -49,6 +67,43 @@ public:
     [[nodiscard]] IdentifyPanel& identify_panel() { return *m_identify; }
     [[nodiscard]] SearchPanel& search_panel() { return *m_search; }
     [[nodiscard]] LayersPanel& layers_panel() { return *m_layers; }
+    [[nodiscard]] VehiclePanel& vehicle_panel() { return *m_vehicle_panel; }
+    [[nodiscard]] AlertsPanel& alerts_panel() { return *m_alerts_panel; }
+
+    // ----- the live fleet -----
+
+    /// The tracker's last snapshot (taken every second), sorted by vehicle code.
+    [[nodiscard]] const std::vector<dispatch::VehicleStatus>& vehicles() const {
+        return m_vehicles;
+    }
+    [[nodiscard]] const std::vector<dispatch::Alert>& alerts() const { return m_alerts; }
+    [[nodiscard]] const std::vector<dispatch::Geofence>& geofences() const { return m_geofences; }
+    [[nodiscard]] std::optional<std::int64_t> vehicle_id(const std::string& code) const;
+    [[nodiscard]] std::string vehicle_code(std::int64_t id) const;
+    [[nodiscard]] std::optional<std::int64_t> selected_vehicle() const { return m_selected; }
+    [[nodiscard]] std::optional<std::int64_t> followed_vehicle() const { return m_following; }
+    /// The GPS server's state; not running without a project.
+    [[nodiscard]] LiveFleet::ServerStatus gps_status() const;
+    /// Directions with a pass in the pass times the map draws now.
+    [[nodiscard]] std::size_t coverage_directions() const;
+
+    /// View → Colour roads by priority class / by time since the last pass.
+    void set_road_colouring(gis::RoadColouring colouring);
+    /// Selects a vehicle (map click, panel row): its marker ringed, its track of today drawn.
+    void select_vehicle(std::optional<std::int64_t> vehicle_id);
+    /// Keeps the vehicle in the centre of the map as it moves; std::nullopt stops.
+    void follow_vehicle(std::optional<std::int64_t> vehicle_id);
+    /// Shows or hides a pane: "layers", "identify", "search", "vehicles" or "alerts".
+    void show_pane(const std::string& name, bool show);
+    /// Arms the map's zone tool (Vehicles → Draw geofence).
+    void arm_zone_tool(bool armed);
+    /// The answers the next geofence dialog gets instead of asking (test scripts).
+    void set_zone_answer(std::string name, std::string dwell_s);
+    /// The fleet dialog's vehicle editor with `field` set to `value`, then OK (test scripts).
+    bool edit_vehicle_in_fleet_dialog(const std::string& code, const std::string& field,
+                                      const std::string& value);
+    /// The fleet dialog's CSV import (test scripts).
+    bool import_vehicles_csv(const std::filesystem::path& csv);
 
     /// Writes the printable map sheet of the current view (File → Print / export map sheet
     /// after its file dialog). Errors are reported; returns whether the file was written.
@@ -89,6 +144,24 @@ private:
     void on_char_hook(wxKeyEvent& event);
     void on_close(wxCloseEvent& event);
 
+    void build_fleet_panes();
+    void start_live_fleet(const std::filesystem::path& path);
+    [[nodiscard]] std::optional<dispatch::IngestOptions> gps_server_options();
+    void on_fleet_timer(wxTimerEvent& event);
+    void refresh_fleet();
+    void refresh_coverage(std::int64_t now_ms, bool force);
+    void update_track(std::int64_t now_ms, bool reload);
+    void update_gps_status();
+    void read_fleet_names();
+    void read_geofences();
+    void push_overlay();
+    void on_zone_drawn(gis::Polyline ring);
+    void save_zone(const gis::Polyline& ring, const std::string& name, std::int64_t dwell_s);
+    void remove_zone(std::int64_t geofence_id);
+    void centre_on_alert(const dispatch::Alert& alert);
+    void show_fleet_dialog();
+    void fleet_changed();
+
     Preferences m_preferences;
     UiLanguage m_language;
     wxConfigBase& m_config;
@@ -112,6 +185,37 @@ private:
     std::unique_ptr<gis::CoordinateTransform> m_to_lonlat;
     /// Render errors already shown, so that one bad file does not bring a dialog per frame.
     std::vector<std::string> m_reported_errors;
+
+    // ----- the live fleet -----
+    VehiclePanel* m_vehicle_panel = nullptr;
+    AlertsPanel* m_alerts_panel = nullptr;
+    std::unique_ptr<LiveFleet> m_live;
+    std::optional<std::string> m_gps_listen;
+    bool m_no_gps_server = false;
+    /// The live-fleet error of the last project opened (e.g. a tracker that cannot start).
+    std::string m_live_error;
+    wxTimer m_fleet_timer;
+    std::vector<dispatch::VehicleStatus> m_vehicles;
+    std::vector<dispatch::Alert> m_alerts;
+    std::vector<dispatch::Geofence> m_geofences;
+    std::map<std::int64_t, std::string> m_vehicle_codes;
+    std::optional<std::int64_t> m_selected;
+    std::optional<std::int64_t> m_following;
+    /// Today's track of the selected vehicle and the time of its last point.
+    gis::Polyline m_track;
+    std::int64_t m_track_until_ms = 0;
+    std::chrono::steady_clock::time_point m_track_loaded;
+    /// WGS 84 to the project CRS, for the points added to the track every second.
+    std::unique_ptr<gis::CoordinateTransform> m_from_lonlat;
+    /// When the coverage colouring last fetched the tracker's coverage, and what the tracker
+    /// had processed then.
+    std::chrono::steady_clock::time_point m_coverage_fetched;
+    std::uint64_t m_coverage_processed = 0;
+    std::optional<std::pair<std::string, std::string>> m_zone_answer;
+    /// The GPS server's last log lines, for the status bar's tooltip.
+    std::vector<std::string> m_gps_log;
+    /// The legend setting before the coverage colouring turned the legend on.
+    bool m_legend_before_coverage = false;
 };
 
 } // namespace ykm::gui

@@ -2,6 +2,7 @@
 
 #include <wx/dcclient.h>
 #include <wx/dcmemory.h>
+#include <wx/graphics.h>
 #include <wx/image.h>
 #include <wx/settings.h>
 
@@ -9,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <memory>
 
 namespace ykm::gui {
 
@@ -65,7 +67,12 @@ MapCanvas::MapCanvas(wxWindow* parent, Listener listener)
     Bind(wxEVT_LEFT_UP, &MapCanvas::on_left_up, this);
     Bind(wxEVT_MOTION, &MapCanvas::on_motion, this);
     Bind(wxEVT_MOUSEWHEEL, &MapCanvas::on_wheel, this);
+    Bind(wxEVT_LEFT_DCLICK, &MapCanvas::on_double_click, this);
     Bind(wxEVT_LEAVE_WINDOW, [this](wxMouseEvent& event) {
+        m_pointer.reset();
+        if (m_zone_tool) {
+            Refresh(false);
+        }
         if (m_listener.pointer_moved) {
             m_listener.pointer_moved(std::nullopt);
         }
@@ -165,6 +172,81 @@ void MapCanvas::zoom_about_centre(double factor) {
     }
 }
 
+void MapCanvas::centre_on(gis::XY point) {
+    if (!m_worker) {
+        return;
+    }
+    const gis::XY centre = m_view.centre();
+    // Less than half a pixel: not worth a new picture.
+    if (std::hypot(point.x - centre.x, point.y - centre.y) < 0.5 * m_view.metres_per_pixel()) {
+        return;
+    }
+    set_view(gis::MapView(point, m_view.metres_per_pixel(), m_view.width_px(), m_view.height_px()),
+             false);
+}
+
+void MapCanvas::set_overlay(FleetOverlay overlay) {
+    m_overlay = std::move(overlay);
+    Refresh(false);
+}
+
+std::optional<std::int64_t> MapCanvas::vehicle_at(wxPoint pixel) const {
+    const double scale = m_style.text_scale;
+    const auto found =
+        marker_at(m_overlay.markers, m_view, to_xy(pixel), (marker_radius_px + 3.0) * scale);
+    if (!found) {
+        return std::nullopt;
+    }
+    return m_overlay.markers[*found].id;
+}
+
+wxPoint MapCanvas::pixel_of(gis::XY point) const {
+    const gis::XY p = m_view.to_pixel(point);
+    return {static_cast<int>(std::floor(p.x)), static_cast<int>(std::floor(p.y))};
+}
+
+void MapCanvas::arm_zone_tool(bool armed) {
+    if (armed == m_zone_tool) {
+        return;
+    }
+    m_zone_tool = armed;
+    m_zone_draft.clear();
+    if (armed) {
+        m_box_zoom_armed = false;
+    }
+    SetCursor(armed ? wxCursor(wxCURSOR_PENCIL) : wxNullCursor);
+    Refresh(false);
+    if (m_listener.zone_tool_changed) {
+        m_listener.zone_tool_changed(armed);
+    }
+}
+
+void MapCanvas::finish_zone() {
+    if (!m_zone_tool) {
+        return;
+    }
+    // A double-click adds its first click's vertex twice.
+    std::vector<gis::XY> ring;
+    for (const gis::XY& p : m_zone_draft) {
+        if (ring.empty() || std::hypot(p.x - ring.back().x, p.y - ring.back().y) >
+                                0.5 * m_view.metres_per_pixel()) {
+            ring.push_back(p);
+        }
+    }
+    arm_zone_tool(false);
+    if (ring.size() < 3) {
+        return;
+    }
+    ring.push_back(ring.front());
+    if (m_listener.zone_drawn) {
+        m_listener.zone_drawn(std::move(ring));
+    }
+}
+
+void MapCanvas::cancel_zone() {
+    arm_zone_tool(false);
+}
+
 bool MapCanvas::shows_current_frame() const {
     return m_requested_generation != 0 && m_painted_generation == m_requested_generation;
 }
@@ -243,10 +325,31 @@ void MapCanvas::paint() {
         const wxSize size = GetClientSize();
         dc.DrawText(hint, (size.x - text.x) / 2, (size.y - text.y) / 2);
     }
+    if (m_worker) {
+        paint_overlay(dc);
+    }
     if (m_drag == Drag::box) {
         dc.SetPen(wxPen(wxColour(0x20, 0x20, 0x20), 1, wxPENSTYLE_SHORT_DASH));
         dc.SetBrush(*wxTRANSPARENT_BRUSH);
         dc.DrawRectangle(wxRect(m_drag_start, m_drag_now));
+    }
+}
+
+void MapCanvas::paint_overlay(wxPaintDC& dc) {
+    if (m_overlay.markers.empty() && m_overlay.zones.empty() && m_zone_draft.empty() &&
+        !m_zone_tool) {
+        return;
+    }
+    const auto start = std::chrono::steady_clock::now();
+    std::unique_ptr<wxGraphicsContext> gc(wxGraphicsContext::Create(dc));
+    if (!gc) {
+        return;
+    }
+    m_painter.draw(*gc, m_overlay, m_view, m_style.text_scale, m_zone_draft,
+                   m_zone_tool ? m_pointer : std::nullopt);
+    gc.reset();
+    if (!m_overlay.markers.empty()) {
+        m_times.overlay_ms.push_back(elapsed_ms(start));
     }
 }
 
@@ -270,6 +373,11 @@ void MapCanvas::on_left_down(wxMouseEvent& event) {
     if (!m_worker) {
         return;
     }
+    if (m_zone_tool) {
+        m_zone_draft.push_back(m_view.to_map(to_xy(event.GetPosition())));
+        Refresh(false);
+        return;
+    }
     m_drag = event.ShiftDown() || m_box_zoom_armed ? Drag::box : Drag::pan;
     m_drag_start = event.GetPosition();
     m_drag_now = m_drag_start;
@@ -281,8 +389,14 @@ void MapCanvas::on_left_down(wxMouseEvent& event) {
 
 void MapCanvas::on_motion(wxMouseEvent& event) {
     const wxPoint position = event.GetPosition();
+    if (m_worker) {
+        m_pointer = m_view.to_map(to_xy(position));
+    }
     if (m_listener.pointer_moved && m_worker) {
         m_listener.pointer_moved(m_view.to_map(to_xy(position)));
+    }
+    if (m_zone_tool && !m_zone_draft.empty()) {
+        Refresh(false);
     }
     if (m_drag == Drag::none || !event.LeftIsDown()) {
         return;
@@ -327,10 +441,26 @@ void MapCanvas::on_left_up(wxMouseEvent& event) {
     }
     if (moved) {
         set_view(m_view, true);
+        if (m_listener.user_panned) {
+            m_listener.user_panned();
+        }
+        return;
+    }
+    if (const auto vehicle = vehicle_at(m_drag_now); vehicle && m_listener.vehicle_clicked) {
+        m_listener.vehicle_clicked(*vehicle);
     } else if (m_listener.clicked) {
         m_listener.clicked(m_view.to_map(to_xy(m_drag_now)),
                            identify_radius_px * m_view.metres_per_pixel());
     }
+}
+
+void MapCanvas::on_double_click(wxMouseEvent& event) {
+    if (!m_zone_tool) {
+        event.Skip();
+        return;
+    }
+    m_zone_draft.push_back(m_view.to_map(to_xy(event.GetPosition())));
+    finish_zone();
 }
 
 void MapCanvas::end_drag() {

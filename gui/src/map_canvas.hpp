@@ -1,5 +1,6 @@
 #pragma once
 
+#include "vehicle_overlay.hpp"
 #include "ykm/gis/map_renderer.hpp"
 #include "ykm/gis/map_view.hpp"
 #include "ykm/gui/map_commands.hpp"
@@ -7,6 +8,7 @@
 #include "ykm/gui/view_history.hpp"
 
 #include <wx/bitmap.h>
+#include <wx/dcclient.h>
 #include <wx/window.h>
 
 #include <cstdint>
@@ -32,6 +34,14 @@ public:
         std::function<void(gis::XY map_point, double radius_m)> clicked;
         /// The worker could not draw (the project or the basemap could not be read).
         std::function<void(const std::string& message)> render_failed;
+        /// A click on a vehicle's marker (tested before `clicked`).
+        std::function<void(std::int64_t vehicle_id)> vehicle_clicked;
+        /// The zone tool finished a ring of at least three points (project CRS, closed).
+        std::function<void(gis::Polyline ring)> zone_drawn;
+        /// The zone tool was armed or put away.
+        std::function<void(bool armed)> zone_tool_changed;
+        /// The user dragged the map (which ends following a vehicle).
+        std::function<void()> user_panned;
     };
 
     MapCanvas(wxWindow* parent, Listener listener);
@@ -63,6 +73,25 @@ public:
 
     /// Zooms by `factor` about the centre of the map, recorded in the view history.
     void zoom_about_centre(double factor);
+    /// Moves the map so that `point` is at its centre, keeping the scale; not recorded in the
+    /// view history (following a vehicle moves it every second).
+    void centre_on(gis::XY point);
+
+    /// The vehicles, track and zones drawn over the map; repainted without a new picture.
+    void set_overlay(FleetOverlay overlay);
+    [[nodiscard]] const FleetOverlay& overlay() const { return m_overlay; }
+    /// The marker under `pixel` (client coordinates); std::nullopt when none.
+    [[nodiscard]] std::optional<std::int64_t> vehicle_at(wxPoint pixel) const;
+    /// The pixel of a map point in the current view.
+    [[nodiscard]] wxPoint pixel_of(gis::XY point) const;
+
+    /// The zone tool: clicks add vertices, a double-click or finish_zone() ends the zone,
+    /// cancel_zone() (Esc) drops it.
+    void arm_zone_tool(bool armed);
+    [[nodiscard]] bool zone_tool_armed() const { return m_zone_tool; }
+    /// Ends the zone being drawn (Enter); a zone of fewer than three points is dropped.
+    void finish_zone();
+    void cancel_zone();
 
     /// How long the map took, in milliseconds, measured with std::chrono::steady_clock.
     struct FrameTimes {
@@ -74,6 +103,8 @@ public:
         std::vector<double> take_frame_ms;
         /// Road segments in the newest picture.
         std::size_t roads_in_view = 0;
+        /// Drawing the fleet overlay, in each paint with vehicles.
+        std::vector<double> overlay_ms;
     };
     [[nodiscard]] const FrameTimes& frame_times() const { return m_times; }
 
@@ -90,7 +121,9 @@ private:
     void on_left_up(wxMouseEvent& event);
     void on_motion(wxMouseEvent& event);
     void on_wheel(wxMouseEvent& event);
+    void on_double_click(wxMouseEvent& event);
     void end_drag();
+    void paint_overlay(wxPaintDC& dc);
 
     Listener m_listener;
     std::unique_ptr<MapWorker> m_worker;
@@ -116,6 +149,12 @@ private:
     wxPoint m_drag_start;
     wxPoint m_drag_now;
     gis::MapView m_drag_start_view;
+
+    FleetOverlay m_overlay;
+    OverlayPainter m_painter;
+    bool m_zone_tool = false;
+    std::vector<gis::XY> m_zone_draft;
+    std::optional<gis::XY> m_pointer;
 };
 
 } // namespace ykm::gui

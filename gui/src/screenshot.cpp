@@ -5,8 +5,11 @@
 #include <wx/bitmap.h>
 #include <wx/dcmemory.h>
 #include <wx/dcscreen.h>
+#include <wx/graphics.h>
 #include <wx/image.h>
 #include <wx/toplevel.h>
+
+#include <cairo.h>
 
 namespace ykm::gui {
 
@@ -16,6 +19,13 @@ void save_window_png(wxTopLevelWindow& window, const std::filesystem::path& file
     {
         wxMemoryDC memory(bitmap);
         wxScreenDC screen;
+        // GTK 3 keeps one cairo surface for the root window, and cairo keeps what it read of
+        // it: without this every later screenshot of a run would repeat the first one.
+        if (wxGraphicsContext* gc = screen.GetGraphicsContext()) {
+            if (auto* cr = static_cast<cairo_t*>(gc->GetNativeContext())) {
+                cairo_surface_mark_dirty(cairo_get_target(cr));
+            }
+        }
         if (!memory.Blit(0, 0, rect.width, rect.height, &screen, rect.x, rect.y)) {
             throw Error("cannot read the screen to make " + file.string());
         }

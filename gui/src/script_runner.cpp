@@ -1,17 +1,24 @@
 #include "script_runner.hpp"
 
+#include "fleet_panels.hpp"
 #include "layers_panel.hpp"
 #include "main_frame.hpp"
 #include "map_canvas.hpp"
 #include "screenshot.hpp"
 #include "side_panels.hpp"
 #include "ykm/gis/error.hpp"
+#include "ykm/gui/fleet_view.hpp"
 #include "ykm/gui/ui_text.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
 
 namespace ykm::gui {
 
@@ -103,6 +110,53 @@ void ScriptRunner::add_wait_for_frame() {
     });
 }
 
+void ScriptRunner::add_wait(std::function<bool()> condition, std::string what) {
+    m_actions.emplace_back([this, condition = std::move(condition), what = std::move(what)] {
+        if (condition()) {
+            m_waited_ticks = 0;
+            return true;
+        }
+        if (++m_waited_ticks > max_wait_ticks) {
+            std::fprintf(stderr, "yukimichi: %s: not within %d s\n", what.c_str(),
+                         max_wait_ticks * tick_ms / 1000);
+            m_exit_code = 1;
+            m_actions.clear();
+            m_waited_ticks = 0;
+            return true;
+        }
+        return false;
+    });
+}
+
+void ScriptRunner::add_click_at(std::function<std::optional<wxPoint>()> where, std::string what) {
+    m_actions.emplace_back([this, where = std::move(where), what = std::move(what)] {
+        const std::optional<wxPoint> pixel = where();
+        if (!pixel) {
+            std::fprintf(stderr, "yukimichi: %s\n", what.c_str());
+            m_exit_code = 1;
+            m_actions.clear();
+            return true;
+        }
+        // Down now, up on the next tick, as a real click.
+        const wxPoint p = *pixel;
+        m_actions.emplace_front([this, p] {
+            MapCanvas& canvas = m_frame.canvas();
+            wxMouseEvent up(wxEVT_LEFT_UP);
+            up.SetEventObject(&canvas);
+            up.SetPosition(p);
+            canvas.ProcessWindowEvent(up);
+            return true;
+        });
+        MapCanvas& canvas = m_frame.canvas();
+        wxMouseEvent down(wxEVT_LEFT_DOWN);
+        down.SetEventObject(&canvas);
+        down.SetPosition(p);
+        down.SetLeftDown(true);
+        canvas.ProcessWindowEvent(down);
+        return true;
+    });
+}
+
 void ScriptRunner::add_step(const ScriptStep& step) {
     const std::vector<double>& n = step.numbers;
     switch (step.action) {
@@ -117,7 +171,7 @@ void ScriptRunner::add_step(const ScriptStep& step) {
         add_mouse(wxEVT_LEFT_UP, n[0], n[1], false);
         return;
     case ScriptAction::box_zoom:
-        add_step(ScriptStep{ScriptAction::command, MapCommand::box_zoom, {}, {}, {}});
+        add_step(ScriptStep{ScriptAction::command, MapCommand::box_zoom, {}, {}, {}, {}});
         [[fallthrough]];
     case ScriptAction::drag:
         add_mouse(wxEVT_LEFT_DOWN, n[0], n[1], true);
@@ -230,6 +284,174 @@ void ScriptRunner::add_step(const ScriptStep& step) {
         });
         return;
     }
+    case ScriptAction::style:
+        m_actions.emplace_back([this, coverage = step.text == "coverage"] {
+            m_frame.set_road_colouring(coverage ? gis::RoadColouring::time_since_pass
+                                                : gis::RoadColouring::priority);
+            return true;
+        });
+        return;
+    case ScriptAction::select_vehicle:
+        // The panel lists a vehicle once the tracker knows it: wait for the row.
+        add_wait([this, code = step.text] { return m_frame.vehicle_panel().choose_vehicle(code); },
+                 "select_vehicle:" + step.text);
+        return;
+    case ScriptAction::click_vehicle:
+        add_wait(
+            [this, code = step.text] {
+                const auto id = m_frame.vehicle_id(code);
+                return id && std::any_of(m_frame.canvas().overlay().markers.begin(),
+                                         m_frame.canvas().overlay().markers.end(),
+                                         [&](const VehicleMarker& m) { return m.id == *id; });
+            },
+            "click_vehicle:" + step.text);
+        add_click_at(
+            [this, code = step.text]() -> std::optional<wxPoint> {
+                const auto id = m_frame.vehicle_id(code);
+                for (const VehicleMarker& m : m_frame.canvas().overlay().markers) {
+                    if (id && m.id == *id) {
+                        return m_frame.canvas().pixel_of(m.position);
+                    }
+                }
+                return std::nullopt;
+            },
+            "click_vehicle:" + step.text + ": no marker");
+        return;
+    case ScriptAction::follow:
+        if (step.text == "off") {
+            m_actions.emplace_back([this] {
+                m_frame.vehicle_panel().press_follow(false);
+                return true;
+            });
+            return;
+        }
+        add_wait([this, code = step.text] { return m_frame.vehicle_panel().choose_vehicle(code); },
+                 "follow:" + step.text);
+        m_actions.emplace_back([this] {
+            m_frame.vehicle_panel().press_follow(true);
+            return true;
+        });
+        return;
+    case ScriptAction::wait_vehicles:
+        add_wait(
+            [this, count = static_cast<std::size_t>(std::max(0L, std::lround(n[0])))] {
+                return static_cast<std::size_t>(std::count_if(m_frame.vehicles().begin(),
+                                                              m_frame.vehicles().end(),
+                                                              [](const dispatch::VehicleStatus& v) {
+                                                                  return v.position.has_value();
+                                                              })) >= count;
+            },
+            "wait_vehicles");
+        return;
+    case ScriptAction::wait_alerts:
+        add_wait(
+            [this, count = static_cast<std::size_t>(std::max(0L, std::lround(n[0])))] {
+                return m_frame.alerts_panel().rows().size() >= count;
+            },
+            "wait_alerts");
+        return;
+    case ScriptAction::wait_coverage:
+        add_wait(
+            [this, count = static_cast<std::size_t>(std::max(0L, std::lround(n[0])))] {
+                return m_frame.coverage_directions() >= count &&
+                       m_frame.canvas().shows_current_frame();
+            },
+            "wait_coverage");
+        return;
+    case ScriptAction::wait_ms: {
+        auto until = std::make_shared<std::optional<std::chrono::steady_clock::time_point>>();
+        m_actions.emplace_back([until, ms = std::lround(n[0])] {
+            const auto now = std::chrono::steady_clock::now();
+            if (!*until) {
+                *until = now + std::chrono::milliseconds(ms);
+            }
+            return now >= **until;
+        });
+        return;
+    }
+    case ScriptAction::wait_file:
+        add_wait([file = step.text] { return std::filesystem::exists(file); },
+                 "wait_file:" + step.text);
+        return;
+    case ScriptAction::pane:
+        m_actions.emplace_back([this, name = step.words.at(0), show = step.words.at(1) == "show"] {
+            m_frame.show_pane(name, show);
+            return true;
+        });
+        return;
+    case ScriptAction::filter_vehicles:
+        m_actions.emplace_back([this, text = step.text] {
+            m_frame.vehicle_panel().type_filter(wxString::FromUTF8(text));
+            return true;
+        });
+        return;
+    case ScriptAction::filter_state:
+        m_actions.emplace_back([this, state = parse_vehicle_state(step.text)] {
+            m_frame.vehicle_panel().choose_state(state);
+            return true;
+        });
+        return;
+    case ScriptAction::gps_port_file:
+        m_actions.emplace_back([this, file = step.text] {
+            const LiveFleet::ServerStatus status = m_frame.gps_status();
+            if (!status.http_port) {
+                std::fprintf(stderr, "yukimichi: the GPS server does not run: %s\n",
+                             status.error.c_str());
+                m_exit_code = 2;
+                return true;
+            }
+            // Written beside and renamed, so that a reader never sees half of it.
+            const std::string temp = file + ".tmp";
+            std::ofstream(temp) << *status.http_port << "\n";
+            std::rename(temp.c_str(), file.c_str());
+            return true;
+        });
+        return;
+    case ScriptAction::zone_answer:
+        m_actions.emplace_back([this, name = step.words.at(0), dwell = step.words.at(1)] {
+            m_frame.set_zone_answer(name, dwell);
+            return true;
+        });
+        return;
+    case ScriptAction::draw_zone: {
+        m_actions.emplace_back([this] {
+            m_frame.arm_zone_tool(true);
+            return true;
+        });
+        for (std::size_t i = 0; i + 1 < n.size(); i += 2) {
+            add_mouse(wxEVT_LEFT_DOWN, n[i], n[i + 1], true);
+            add_mouse(wxEVT_LEFT_UP, n[i], n[i + 1], false);
+        }
+        const double x = n[n.size() - 2];
+        const double y = n[n.size() - 1];
+        add_mouse(wxEVT_LEFT_DCLICK, x, y, true);
+        add_mouse(wxEVT_LEFT_UP, x, y, false);
+        // The dialog's answers are taken after the click's event.
+        m_actions.emplace_back([] { return true; });
+        return;
+    }
+    case ScriptAction::remove_zone:
+        m_actions.emplace_back([this, name = step.text] {
+            if (!m_frame.alerts_panel().remove_zone_named(name)) {
+                std::fprintf(stderr, "yukimichi: no geofence %s\n", name.c_str());
+                m_exit_code = 1;
+            }
+            return true;
+        });
+        return;
+    case ScriptAction::fleet_edit:
+        m_actions.emplace_back(
+            [this, code = step.words.at(0), field = step.words.at(1), value = step.words.at(2)] {
+                m_fleet_edits.push_back(m_frame.edit_vehicle_in_fleet_dialog(code, field, value));
+                return true;
+            });
+        return;
+    case ScriptAction::fleet_import:
+        m_actions.emplace_back([this, file = step.text] {
+            m_fleet_edits.push_back(m_frame.import_vehicles_csv(file));
+            return true;
+        });
+        return;
     case ScriptAction::wheel_steps: {
         const int steps = std::max(0, static_cast<int>(std::lround(n[0])));
         for (int i = 0; i < steps; ++i) {
@@ -266,6 +488,80 @@ void ScriptRunner::on_tick(wxTimerEvent&) {
     }
 }
 
+nlohmann::json ScriptRunner::fleet_json() const {
+    const MapCanvas& canvas = m_frame.canvas();
+    nlohmann::json vehicles = nlohmann::json::array();
+    for (const dispatch::VehicleStatus& v : m_frame.vehicles()) {
+        nlohmann::json item{{"code", v.vehicle.code},
+                            {"state", std::string(dispatch::key(v.state))},
+                            {"position", nullptr},
+                            {"pixel", nullptr}};
+        if (v.position) {
+            item["position"] = {v.position->x, v.position->y};
+            const wxPoint p = canvas.pixel_of(*v.position);
+            item["pixel"] = {p.x, p.y};
+        }
+        vehicles.push_back(item);
+    }
+    const auto table = [](const std::vector<std::vector<wxString>>& rows) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& row : rows) {
+            nlohmann::json cells = nlohmann::json::array();
+            for (const wxString& cell : row) {
+                cells.push_back(utf8(cell));
+            }
+            out.push_back(cells);
+        }
+        return out;
+    };
+    nlohmann::json details = nlohmann::json::array();
+    for (const auto& [name, value] : m_frame.vehicle_panel().details()) {
+        details.push_back({utf8(name), utf8(value)});
+    }
+    nlohmann::json zones = nlohmann::json::array();
+    for (const dispatch::Geofence& zone : m_frame.geofences()) {
+        zones.push_back(zone.name);
+    }
+    nlohmann::json alerts = nlohmann::json::array();
+    for (const dispatch::Alert& alert : m_frame.alerts()) {
+        alerts.push_back({{"kind", std::string(dispatch::key(alert.kind))},
+                          {"vehicle", m_frame.vehicle_code(alert.vehicle_id)},
+                          {"active", !alert.cleared_ms.has_value()}});
+    }
+    const LiveFleet::ServerStatus gps = m_frame.gps_status();
+    const wxPoint origin = canvas.GetScreenPosition() - m_frame.GetScreenRect().GetTopLeft();
+    const auto code_or_null = [this](std::optional<std::int64_t> id) -> nlohmann::json {
+        if (!id) {
+            return nullptr;
+        }
+        return m_frame.vehicle_code(*id);
+    };
+    return {
+        {"vehicles", vehicles},
+        {"vehicle_rows", table(m_frame.vehicle_panel().rows())},
+        {"vehicle_counts", utf8(m_frame.vehicle_panel().counts_text())},
+        {"vehicle_details", details},
+        {"selected", code_or_null(m_frame.selected_vehicle())},
+        {"following", code_or_null(m_frame.followed_vehicle())},
+        {"alerts", alerts},
+        {"alert_rows", table(m_frame.alerts_panel().rows())},
+        {"geofences", zones},
+        {"gps",
+         {{"running", gps.running},
+          {"address", gps.http_address},
+          {"accepted", gps.accepted},
+          {"error", gps.error},
+          {"status_text", utf8(m_frame.GetStatusBar()->GetStatusText(3))}}},
+        {"road_colouring", canvas.style().road_colouring == gis::RoadColouring::time_since_pass
+                               ? "coverage"
+                               : "priority"},
+        {"coverage_directions", m_frame.coverage_directions()},
+        {"legend", canvas.style().legend},
+        {"canvas_origin", {origin.x, origin.y}},
+        {"fleet_edits", m_fleet_edits},
+    };
+}
+
 std::string ScriptRunner::result_json() const {
     MapCanvas& canvas = m_frame.canvas();
     nlohmann::json json;
@@ -295,6 +591,8 @@ std::string ScriptRunner::result_json() const {
     json["render_ms"] = times.render_ms;
     json["take_frame_ms"] = times.take_frame_ms;
     json["roads_in_view"] = times.roads_in_view;
+    json["overlay_ms"] = times.overlay_ms;
+    json["fleet"] = fleet_json();
     return json.dump();
 }
 

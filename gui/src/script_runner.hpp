@@ -2,11 +2,14 @@
 
 #include "ykm/gui/test_script.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <wx/event.h>
 #include <wx/timer.h>
 
 #include <deque>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,8 +40,13 @@ private:
     void add_mouse(wxEventType type, double x, double y, bool left_down, bool shift = false);
     void add_wheel(double x, double y, int notches);
     void add_wait_for_frame();
+    /// Waits until `condition` holds, at most max_wait_ticks; then fails naming `what`.
+    void add_wait(std::function<bool()> condition, std::string what);
+    /// A left click at the pixel `where` gives when the step runs.
+    void add_click_at(std::function<std::optional<wxPoint>()> where, std::string what);
     void on_tick(wxTimerEvent& event);
     [[nodiscard]] std::string result_json() const;
+    [[nodiscard]] nlohmann::json fleet_json() const;
 
     MainFrame& m_frame;
     Finished m_finished;
@@ -47,6 +55,8 @@ private:
     std::string m_initial_view;
     int m_waited_ticks = 0;
     int m_exit_code = 0;
+    /// What each fleet_edit and fleet_import step achieved.
+    std::vector<bool> m_fleet_edits;
 };
 
 } // namespace ykm::gui

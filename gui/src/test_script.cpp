@@ -4,6 +4,7 @@
 
 #include "ykm/gis/error.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -23,8 +24,10 @@ struct ActionSpec {
 constexpr int text_argument = -1;
 constexpr int layer_argument = -2;
 constexpr int layer_and_number = -3;
+/// Pixel pairs, at least three of them.
+constexpr int pixel_pairs = -4;
 
-constexpr std::array<ActionSpec, 15> action_specs{{
+constexpr std::array<ActionSpec, 34> action_specs{{
     {"click", ScriptAction::click, 2},
     {"drag", ScriptAction::drag, 4},
     {"boxzoom", ScriptAction::box_zoom, 4},
@@ -40,7 +43,95 @@ constexpr std::array<ActionSpec, 15> action_specs{{
     {"screenshot", ScriptAction::screenshot, text_argument},
     {"pan_drag_steps", ScriptAction::pan_drag_steps, 1},
     {"wheel_steps", ScriptAction::wheel_steps, 1},
+    {"style", ScriptAction::style, text_argument},
+    {"select_vehicle", ScriptAction::select_vehicle, text_argument},
+    {"click_vehicle", ScriptAction::click_vehicle, text_argument},
+    {"follow", ScriptAction::follow, text_argument},
+    {"wait_vehicles", ScriptAction::wait_vehicles, 1},
+    {"wait_coverage", ScriptAction::wait_coverage, 1},
+    {"wait_alerts", ScriptAction::wait_alerts, 1},
+    {"wait_ms", ScriptAction::wait_ms, 1},
+    {"wait_file", ScriptAction::wait_file, text_argument},
+    {"pane", ScriptAction::pane, text_argument},
+    {"filter_vehicles", ScriptAction::filter_vehicles, text_argument},
+    {"filter_state", ScriptAction::filter_state, text_argument},
+    {"gps_port_file", ScriptAction::gps_port_file, text_argument},
+    {"zone_answer", ScriptAction::zone_answer, text_argument},
+    {"draw_zone", ScriptAction::draw_zone, pixel_pairs},
+    {"remove_zone", ScriptAction::remove_zone, text_argument},
+    {"fleet_edit", ScriptAction::fleet_edit, text_argument},
+    {"fleet_import", ScriptAction::fleet_import, text_argument},
 }};
+
+/// Splits the text of a several-field action and checks its fields; throws naming the item.
+void check_text_fields(ScriptStep& step, std::string_view item) {
+    const auto bad = [&](const std::string& why) {
+        return Error("map command '" + std::string(item) + "': " + why);
+    };
+    const auto split = [&](std::size_t max_parts) {
+        std::vector<std::string> parts;
+        std::string_view rest = step.text;
+        while (parts.size() + 1 < max_parts) {
+            const auto comma = rest.find(',');
+            if (comma == std::string_view::npos) {
+                break;
+            }
+            parts.emplace_back(trim_blanks(rest.substr(0, comma)));
+            rest = rest.substr(comma + 1);
+        }
+        parts.emplace_back(trim_blanks(rest));
+        return parts;
+    };
+    switch (step.action) {
+    case ScriptAction::style:
+        if (step.text != "coverage" && step.text != "priority") {
+            throw bad("the style is 'coverage' or 'priority'");
+        }
+        return;
+    case ScriptAction::pane: {
+        step.words = split(2);
+        static constexpr std::array<std::string_view, 5> panes{"layers", "identify", "search",
+                                                               "vehicles", "alerts"};
+        if (step.words.size() != 2 ||
+            std::find(panes.begin(), panes.end(), step.words[0]) == panes.end() ||
+            (step.words[1] != "show" && step.words[1] != "hide")) {
+            throw bad("expected pane:NAME,show|hide with NAME one of layers, identify, search, "
+                      "vehicles, alerts");
+        }
+        return;
+    }
+    case ScriptAction::filter_state: {
+        static constexpr std::array<std::string_view, 6> states{"all",     "working", "travelling",
+                                                                "stopped", "offline", "unknown"};
+        if (std::find(states.begin(), states.end(), step.text) == states.end()) {
+            throw bad("the state is all, working, travelling, stopped, offline or unknown");
+        }
+        return;
+    }
+    case ScriptAction::zone_answer: {
+        // The name may hold commas: the dwell time is after the last one.
+        const auto comma = step.text.rfind(',');
+        if (comma == std::string::npos) {
+            throw bad("expected zone_answer:NAME,DWELL_SECONDS");
+        }
+        step.words = {std::string(trim_blanks(std::string_view(step.text).substr(0, comma))),
+                      std::string(trim_blanks(std::string_view(step.text).substr(comma + 1)))};
+        return;
+    }
+    case ScriptAction::fleet_edit: {
+        step.words = split(3);
+        static constexpr std::array<std::string_view, 4> fields{"code", "plate", "width", "device"};
+        if (step.words.size() != 3 || step.words[0].empty() ||
+            std::find(fields.begin(), fields.end(), step.words[1]) == fields.end()) {
+            throw bad("expected fleet_edit:CODE,FIELD,VALUE with FIELD one of code, plate, "
+                      "width, device");
+        }
+        return;
+    }
+    default:
+        return;
+    }
+}
 
 std::vector<std::string_view> split_commas(std::string_view text) {
     std::vector<std::string_view> parts;
@@ -96,9 +187,16 @@ ScriptStep parse_step(std::string_view item) {
             if (step.text.empty()) {
                 throw Error("map command '" + std::string(item) + "' needs a text");
             }
+            check_text_fields(step, item);
             return step;
         }
         const std::vector<std::string_view> parts = split_commas(argument);
+        if (spec.arguments == pixel_pairs && parts.size() >= 6 && parts.size() % 2 == 0) {
+            for (const std::string_view part : parts) {
+                step.numbers.push_back(parse_number(part, item));
+            }
+            return step;
+        }
         if (spec.arguments == layer_argument && parts.size() == 1) {
             step.layer = parse_layer(parts[0], item);
             return step;

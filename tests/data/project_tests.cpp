@@ -68,8 +68,8 @@ BOOST_AUTO_TEST_CASE(creates_a_project_with_registered_spatial_layers) {
         BOOST_TEST(layers.column_int(2) == 6678);
         BOOST_TEST(layers.column_int(3) == 1);
     }
-    const std::vector<std::string> expected{"depots",     "districts",  "dump_sites",
-                                            "geofences",  "road_nodes", "road_segments"};
+    const std::vector<std::string> expected{"depots",    "districts",  "dump_sites",
+                                            "geofences", "road_nodes", "road_segments"};
     BOOST_TEST(found == expected, boost::test_tools::per_element());
 }
 
@@ -127,6 +127,28 @@ BOOST_AUTO_TEST_CASE(info_sums_km_by_priority_and_district) {
     BOOST_TEST(info.districts[0].segment_count == 1);
     BOOST_TEST(info.districts[0].km == 0.1, boost::test_tools::tolerance(1e-3));
     BOOST_TEST(info.districts[1].segment_count == 1);
+}
+
+BOOST_AUTO_TEST_CASE(replacing_districts_keeps_vehicles_in_districts_of_the_same_name) {
+    TempDir dir;
+    Project p = Project::create(dir / "town.ykm", gis::Epsg{6678});
+    p.replace_road_network(two_segment_network());
+    p.replace_districts(std::vector<District>{square_district("東部工区", 1000, 1900, 140),
+                                              square_district("西部工区", 1140, 1900, 300)});
+    p.database().exec(
+        "INSERT INTO contractors (code, name) VALUES ('C01', '雪国建設');"
+        "INSERT INTO vehicles (code, machine_type, plow_width_m, contractor_id, district_id) "
+        "VALUES ('D-1', 'dozer', 3.0, 1, (SELECT id FROM districts WHERE name = '西部工区')),"
+        "('D-2', 'dozer', 3.0, 1, (SELECT id FROM districts WHERE name = '東部工区'))");
+    // The west district is redrawn, the east one is gone.
+    p.replace_districts(std::vector<District>{square_district("北部工区", 1000, 2100, 100),
+                                              square_district("西部工区", 1100, 1900, 340)});
+    Statement vehicles(p.database(), "SELECT v.code, d.name FROM vehicles v LEFT JOIN districts d "
+                                     "ON d.id = v.district_id ORDER BY v.code");
+    BOOST_REQUIRE(vehicles.step());
+    BOOST_TEST(vehicles.column_text(1) == "西部工区");
+    BOOST_REQUIRE(vehicles.step());
+    BOOST_TEST(vehicles.is_null(1));
 }
 
 BOOST_AUTO_TEST_CASE(refuses_a_file_that_is_not_sqlite) {

@@ -8,9 +8,11 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <string>
 #include <unistd.h>
 
@@ -495,6 +497,160 @@ BOOST_AUTO_TEST_CASE(renders_a_ten_thousand_segment_town) {
     const XY on_class1{origin.x + 50 * block + 100.0, origin.y + 20 * block + 1.0 / 3.0};
     BOOST_TEST(near(pixel_at(detail, street, on_class1), priority_colour(PriorityClass::first)));
     BOOST_TEST(image.width == 1920);
+}
+
+// ----- roads coloured by the time since the last pass -----
+
+constexpr std::int64_t hour_ms = 3'600'000;
+constexpr std::int64_t now_ms = 1'795'000'000'000; // 2026-11-18, any fixed time
+
+// A two-way class 2 road east-west along pixel row 100 (id 11) and a one-way class 2 road
+// north-south along pixel column 300, geometry running south (id 12).
+MapContent directed_roads() {
+    MapContent content;
+    content.roads.push_back(
+        road(11, PriorityClass::second, {{-15150.5, 69049.5}, {-14950.5, 69049.5}}));
+    MapRoad oneway = road(12, PriorityClass::second, {{-14899.5, 69140.0}, {-14899.5, 68860.0}});
+    oneway.oneway = true;
+    content.roads.push_back(oneway);
+    return content;
+}
+
+MapStyle coverage_style(std::shared_ptr<const PassTimes> passes) {
+    MapStyle style = plain_style();
+    style.road_colouring = RoadColouring::time_since_pass;
+    style.coverage.passes = std::move(passes);
+    style.coverage.now_ms = now_ms;
+    return style;
+}
+
+// Pixels of `colour` in row y, x0 <= x < x1.
+int count_in_row(const Image& image, Rgb colour, int y, int x0, int x1) {
+    int n = 0;
+    for (int x = x0; x < x1; ++x) {
+        n += near(image.rgb_at(x, y), colour, 2) ? 1 : 0;
+    }
+    return n;
+}
+
+BOOST_AUTO_TEST_CASE(pass_age_classes_follow_the_limits) {
+    CoverageColouring coverage;
+    coverage.now_ms = now_ms;
+    BOOST_TEST((pass_age(coverage, std::nullopt) == PassAge::never));
+    BOOST_TEST((pass_age(coverage, now_ms) == PassAge::under_1h));
+    BOOST_TEST((pass_age(coverage, now_ms + 5'000) == PassAge::under_1h));
+    BOOST_TEST((pass_age(coverage, now_ms - hour_ms + 1) == PassAge::under_1h));
+    BOOST_TEST((pass_age(coverage, now_ms - hour_ms) == PassAge::under_3h));
+    BOOST_TEST((pass_age(coverage, now_ms - 3 * hour_ms + 1) == PassAge::under_3h));
+    BOOST_TEST((pass_age(coverage, now_ms - 3 * hour_ms) == PassAge::under_6h));
+    BOOST_TEST((pass_age(coverage, now_ms - 6 * hour_ms) == PassAge::older));
+    BOOST_TEST((pass_age(coverage, 0) == PassAge::older));
+}
+
+BOOST_AUTO_TEST_CASE(pass_times_keep_each_direction_and_the_latest_pass) {
+    PassTimes passes;
+    passes.set(5, true, 1000);
+    passes.set(5, true, 500);
+    passes.set(5, false, 2000);
+    BOOST_TEST(passes.size() == 2U);
+    BOOST_TEST(passes.last_pass_ms(5, true).value() == 1000);
+    BOOST_TEST(passes.last_pass_ms(5, false).value() == 2000);
+    BOOST_TEST(!passes.last_pass_ms(6, true).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(pass_age_colours_stay_apart_for_deuteranopes) {
+    BOOST_TEST((pass_age_colour(PassAge::under_1h) == Rgb{0x35, 0xB7, 0x79}));
+    BOOST_TEST((pass_age_colour(PassAge::never) == Rgb{0xD5, 0x5E, 0x00}));
+    // The same threshold as the class colours: told apart at a glance.
+    constexpr double threshold = 20.0;
+    std::vector<Rgb> colours;
+    for (const PassAge age : all_pass_ages) {
+        colours.push_back(pass_age_colour(age));
+    }
+    colours.push_back(map_background);
+    for (std::size_t i = 0; i < colours.size(); ++i) {
+        for (std::size_t j = i + 1; j < colours.size(); ++j) {
+            const Rgb a = simulate_deuteranopia(colours[i]);
+            const Rgb b = simulate_deuteranopia(colours[j]);
+            BOOST_TEST(delta_e76(a, b) > threshold,
+                       hex(colours[i]) << " vs " << hex(colours[j]) << ": ΔE " << delta_e76(a, b));
+            BOOST_TEST(delta_e76(colours[i], colours[j]) > threshold);
+        }
+    }
+    // Sequential: the four pass classes darken from fresh to stale.
+    for (std::size_t i = 1; i < 4; ++i) {
+        BOOST_TEST(lab(colours[i])[0] < lab(colours[i - 1])[0]);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_passed_direction_and_a_never_passed_one_get_their_own_colours) {
+    auto passes = std::make_shared<PassTimes>();
+    // Eastbound (the geometry's direction) passed 30 minutes ago; westbound never.
+    passes->set(11, true, now_ms - hour_ms / 2);
+    // The one-way road passed 4 hours ago.
+    passes->set(12, true, now_ms - 4 * hour_ms);
+    MapRenderer renderer;
+    const MapView view = test_view();
+    const Image image = renderer.render(directed_roads(), view, coverage_style(passes));
+    if (const char* out = std::getenv("YKM_RENDER_TEST_OUT")) {
+        MapRenderer::write_png(image, std::filesystem::path(out) / "coverage_directions.png");
+    }
+    // A class 2 direction is 3 px wide, its centre 2 px off the road's: eastbound keeps left,
+    // on the north side (rows 97-99); westbound on the south side (rows 101-103); row 100 is
+    // the gap between them.
+    const Rgb fresh = pass_age_colour(PassAge::under_1h);
+    const Rgb never = pass_age_colour(PassAge::never);
+    BOOST_TEST(near(image.rgb_at(100, 98), fresh), hex(image.rgb_at(100, 98)));
+    BOOST_TEST(count_in_row(image, fresh, 98, 60, 240) == 180);
+    BOOST_TEST(count_in_row(image, fresh, 102, 60, 240) == 0);
+    BOOST_TEST(near(image.rgb_at(100, 100), map_background), hex(image.rgb_at(100, 100)));
+    // Never passed: vermilion dashes, 7 px on and 4 px off, so about 7/11 of the row.
+    const int dashes = count_in_row(image, never, 102, 60, 240);
+    BOOST_TEST(dashes > 90);
+    BOOST_TEST(dashes < 140);
+    BOOST_TEST(count_in_row(image, never, 98, 60, 240) == 0);
+    // The one-way road: one line in the middle, in the colour of 3 to 6 hours.
+    BOOST_TEST(near(image.rgb_at(300, 200), pass_age_colour(PassAge::under_6h)),
+               hex(image.rgb_at(300, 200)));
+    BOOST_TEST(near(image.rgb_at(303, 200), map_background));
+    BOOST_TEST(near(image.rgb_at(297, 200), map_background));
+
+    // Without any pass times every direction is never passed, and nothing is fresh.
+    const Image none = renderer.render(directed_roads(), view, coverage_style(nullptr));
+    BOOST_TEST(count_in_row(none, never, 98, 60, 240) > 90);
+    BOOST_TEST(count_in_row(none, fresh, 98, 60, 240) == 0);
+    // The priority colouring of the same roads ignores the passes.
+    MapStyle priority = coverage_style(passes);
+    priority.road_colouring = RoadColouring::priority;
+    const Image by_class = renderer.render(directed_roads(), view, priority);
+    BOOST_TEST(near(by_class.rgb_at(100, 100), priority_colour(PriorityClass::second)));
+}
+
+BOOST_AUTO_TEST_CASE(the_legend_lists_the_pass_ages_in_the_time_since_pass_colouring) {
+    MapRenderer renderer;
+    const MapView far_away(XY{-5000.0, 80000.0}, 1.0, 400, 300);
+    MapStyle style = coverage_style(nullptr);
+    style.legend = true;
+    const Image legend = renderer.render(MapContent{}, far_away, style);
+    int fresh = 0;
+    int class1 = 0;
+    for (int y = 0; y < 300; ++y) {
+        for (int x = 200; x < 400; ++x) {
+            fresh += legend.rgb_at(x, y) == pass_age_colour(PassAge::under_1h) ? 1 : 0;
+            class1 += legend.rgb_at(x, y) == priority_colour(PriorityClass::first) ? 1 : 0;
+        }
+    }
+    BOOST_TEST(fresh > 40);
+    // The never sample is vermilion too, but dashed: fewer pixels than a class 1 sample line.
+    BOOST_TEST(class1 > 20);
+    // The printed sheet's legend follows the colouring as well.
+    const Image page = renderer.render_sheet(directed_roads(), test_view(), style,
+                                             MapRenderer::SheetOptions{"t", "", "", ""}, 842, 595);
+    int sheet_fresh = 0;
+    for (const std::uint32_t p : page.pixels) {
+        sheet_fresh += (p & 0xFFFFFFU) == 0x35B779U ? 1 : 0;
+    }
+    BOOST_TEST(sheet_fresh > 20);
 }
 
 BOOST_AUTO_TEST_CASE(rejects_a_basemap_of_the_wrong_pixel_count) {

@@ -44,7 +44,8 @@ inline constexpr std::uint8_t imported = 4;   ///< from a logger file, not live
 } // namespace fix_flags
 
 /// One position of one vehicle. Positions are WGS 84; stored to 1e-7 degrees (about 1 cm),
-/// times to the millisecond.
+/// times to the millisecond, speed to 0.01 m/s, bearing to 0.1 degree (normalised to [0, 360)),
+/// altitude and accuracy to 0.1 m.
 struct Fix {
     std::int64_t vehicle_id = 0;
     std::int64_t time_ms = 0; ///< Unix time, milliseconds, UTC
@@ -96,7 +97,9 @@ public:
     /// Appends fixes in one transaction; when it returns they are durable. Fixes equal in
     /// vehicle and time to one already stored (or earlier in `fixes`) are skipped as duplicates.
     /// Fixes may come in any order and late. Seals full tails into blocks in the same
-    /// transaction.
+    /// transaction. Throws ykm::Error naming the vehicle, time and field of a value that cannot
+    /// be stored (a longitude outside ±180, a NaN speed, ...); then nothing is written. Meant for
+    /// one SeasonLog per appending connection.
     AppendResult append(std::span<const Fix> fixes);
 
     /// Fixes of `vehicle_id` with from_ms <= time_ms < to_ms, ordered by time.
@@ -113,12 +116,31 @@ public:
     /// Seals every tail into blocks (at shutdown, before measuring size).
     void seal_all();
 
+    /// Counts and sizes. stored_bytes is the pages of fix_tail, fix_blocks and its indexes as
+    /// SQLite's dbstat table reports them (page size times pages, free space in pages
+    /// included); where SQLite lacks dbstat it is estimated from the BLOB lengths plus 64 bytes
+    /// a block and 24 a tail row. Reads every block row.
     [[nodiscard]] SeasonLogStats stats();
 
 private:
+    /// What the log knows of one vehicle, loaded lazily and dropped when another connection
+    /// commits (PRAGMA data_version).
+    struct VehicleCache {
+        /// Last time stored: a fix newer than it cannot be a duplicate.
+        std::optional<std::int64_t> last_ms;
+        std::int64_t tail_count = 0; ///< rows in fix_tail
+        std::int64_t tail_first_ms = 0;
+        std::int64_t tail_last_ms = 0;
+    };
+    /// Drops the caches when another connection has written since this one last looked.
+    void refresh_caches();
+    VehicleCache load_cache(std::int64_t vehicle_id);
+    /// Seals the vehicle's tail into blocks: the complete ones, or with `everything` all of it.
+    void seal(std::int64_t vehicle_id, bool everything, VehicleCache& cache);
+
     Database& m_db;
-    /// Last time stored per vehicle, loaded lazily: a fix newer than it cannot be a duplicate.
-    std::unordered_map<std::int64_t, std::int64_t> m_last_time;
+    std::unordered_map<std::int64_t, VehicleCache> m_vehicles;
+    std::int64_t m_data_version = -1;
 };
 
 /// Encodes fixes of one vehicle, ordered by time, into a block (exposed for tests and

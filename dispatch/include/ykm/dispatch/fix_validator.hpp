@@ -29,6 +29,12 @@ struct FixVerdict {
 /// Checks incoming fixes against the fleet and the project: resolves the device to its vehicle,
 /// rejects unknown devices, 0,0, impossible values and positions far outside the project, and
 /// flags (keeps) speed jumps and late fixes. Keeps per-vehicle state; not thread-safe.
+///
+/// A speed jump is a fix farther from the vehicle's last good fix than max_speed allows; it is
+/// kept with fix_flags::speed_jump and does not become the reference. Three jumps in a row that
+/// agree with each other (a unit switched off while its machine was trucked elsewhere) make the
+/// third the new reference. A fix older than the vehicle's newest is flagged late and not
+/// checked for speed.
 class FixValidator {
 public:
     /// `devices`: device id → vehicle id. `extent_lonlat`: the project's road extent;
@@ -46,8 +52,12 @@ private:
     double m_margin_m;
     double m_max_speed_mps;
     struct Last {
-        std::int64_t time_ms;
+        std::int64_t time_ms = 0; ///< the last fix kept without a speed-jump flag
         gis::LonLat position;
+        std::int64_t latest_ms = 0;    ///< the newest time of any accepted fix, for "late"
+        std::int64_t jump_time_ms = 0; ///< the last flagged jump, and how many agreeing ones
+        gis::LonLat jump_position;
+        int jump_streak = 0;
     };
     std::map<std::int64_t, Last> m_last;
 };

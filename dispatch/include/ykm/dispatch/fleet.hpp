@@ -23,14 +23,14 @@ struct Contractor {
 
 /// A machine of the fleet.
 struct Vehicle {
-    std::int64_t id = 0;        ///< 0 before it is stored
-    std::string code;           ///< unique label on the map, e.g. "D-12"
+    std::int64_t id = 0; ///< 0 before it is stored
+    std::string code;    ///< unique label on the map, e.g. "D-12"
     MachineType type = MachineType::plow_truck;
-    std::string plate;          ///< registration plate, may be empty
-    double plow_width_m = 3.0;  ///< cleared width of one pass
+    std::string plate;         ///< registration plate, may be empty
+    double plow_width_m = 3.0; ///< cleared width of one pass
     std::int64_t contractor_id = 0;
-    std::string device_id;      ///< GPS device id (OsmAnd `id`, NMEA $PYKM name); unique, may be
-                                ///< empty for a machine without GPS
+    std::string device_id; ///< GPS device id (OsmAnd `id`, NMEA $PYKM name); unique, may be
+                           ///< empty for a machine without GPS
     std::optional<std::int64_t> district_id; ///< the 工区 it works in, for "left its district"
     friend bool operator==(const Vehicle&, const Vehicle&) = default;
 };
@@ -60,11 +60,19 @@ public:
     /// Removes a contractor; refused while vehicles belong to it.
     void remove_contractor(std::int64_t id);
 
+    /// The district (工区) named `name_code_or_id`: its name, else its code, else its id.
+    /// std::nullopt when none matches; throws ykm::Error when two districts share the name.
+    [[nodiscard]] std::optional<std::int64_t> find_district(const std::string& name_code_or_id);
+    /// The name of district `id`, if it exists.
+    [[nodiscard]] std::optional<std::string> district_name(std::int64_t id);
+
     /// Imports vehicles from CSV with a header row; columns (any order): code, type, plate,
     /// width_m, contractor (code; created when unknown, with the name from contractor_name if
     /// present), device_id, district (name or code). UTF-8 or, when it does not decode, CP932.
-    /// All rows or none: an error names the file, line and column. Existing codes are updated.
-    /// Returns the number of vehicles written.
+    /// All rows or none: an error names the file, line and column. Existing codes are updated;
+    /// an absent column or an empty cell keeps the stored value (or the default of a new
+    /// vehicle). `type` and `contractor` are required for new vehicles. Returns the number of
+    /// vehicles written.
     std::size_t import_csv(const std::filesystem::path& csv);
 
 private:

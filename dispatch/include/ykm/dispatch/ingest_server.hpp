@@ -2,6 +2,7 @@
 
 #include "ykm/data/season_log.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -18,6 +19,10 @@ struct IngestOptions {
     std::optional<std::string> nmea_listen = "127.0.0.1:5056"; ///< NMEA 0183 over TCP
     int io_threads = 1;
     std::size_t max_body_bytes = 64 * 1024;
+    /// An HTTP connection that sends nothing (or half a request) for this long is closed.
+    std::chrono::seconds http_idle_timeout{60};
+    /// An NMEA connection silent for this long is closed (units report every 1-10 s).
+    std::chrono::seconds nmea_idle_timeout{120};
 };
 
 /// Counters of a running server.

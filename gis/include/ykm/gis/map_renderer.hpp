@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace ykm::gis {
@@ -40,6 +41,60 @@ inline constexpr Rgb highlight_colour{0xFF, 0x00, 0xD0};
 /// How `colour` looks to a reader with deuteranopia (no green cones): the Machado, Oliveira and
 /// Fernandes (2009) simulation at severity 1.0, applied in linear RGB.
 Rgb simulate_deuteranopia(Rgb colour);
+
+/// How the map colours roads.
+enum class RoadColouring {
+    priority,        ///< by snow priority class (priority_colour)
+    time_since_pass, ///< by the time since each direction was last passed (pass_age_colour)
+};
+
+/// The time since a road direction was last passed by a vehicle, in the classes the map shows.
+enum class PassAge { under_1h, under_3h, under_6h, older, never };
+
+/// All pass-age classes, most recent first, as the legend lists them.
+inline constexpr std::array<PassAge, 5> all_pass_ages{
+    PassAge::under_1h, PassAge::under_3h, PassAge::under_6h, PassAge::older, PassAge::never};
+
+/// Colour of a road direction by pass age: a viridis sequential ramp from fresh to stale, light
+/// green #35B779 (< 1 h), teal #21918C (< 3 h), blue #31688E (< 6 h), dark purple #440154
+/// (older), and for a direction never passed vermilion #D55E00, drawn dashed, so that it stands
+/// apart by hue and by pattern. Every pair, and each against the background, stays ΔE*ab > 20
+/// apart under deuteranopia.
+Rgb pass_age_colour(PassAge age);
+
+/// The last pass time of each road direction, for the time-since-pass colouring. Filled once and
+/// then shared read-only (std::shared_ptr<const PassTimes>) between the window and its drawing
+/// thread.
+class PassTimes {
+public:
+    /// Records the last pass (Unix time in milliseconds) of a direction of a segment; `forward`
+    /// is the direction of the segment's geometry. A later call for the same direction keeps
+    /// the later time.
+    void set(std::int64_t segment_id, bool forward, std::int64_t last_pass_ms);
+    /// The last pass of the direction; std::nullopt when it was never passed.
+    [[nodiscard]] std::optional<std::int64_t> last_pass_ms(std::int64_t segment_id,
+                                                           bool forward) const;
+    /// The number of directions with a pass.
+    [[nodiscard]] std::size_t size() const { return m_times.size(); }
+
+private:
+    /// Keyed by 2 * segment id + 1 for forward.
+    std::unordered_map<std::int64_t, std::int64_t> m_times;
+};
+
+/// What the time-since-pass colouring needs besides the roads.
+struct CoverageColouring {
+    /// The pass times; none means that no direction was passed.
+    std::shared_ptr<const PassTimes> passes;
+    /// The time the ages are counted to (Unix time in milliseconds).
+    std::int64_t now_ms = 0;
+    /// Upper limits of the classes under_1h, under_3h and under_6h, in milliseconds.
+    std::array<std::int64_t, 3> limits_ms{3'600'000, 10'800'000, 21'600'000};
+};
+
+/// The class of a direction last passed at `last_pass_ms` (std::nullopt: never) at
+/// `coverage.now_ms`. A pass in the future (a clock ahead) counts as under 1 h.
+PassAge pass_age(const CoverageColouring& coverage, std::optional<std::int64_t> last_pass_ms);
 
 /// A picture: width x height pixels, 0xAARRGGBB each (not premultiplied), rows top to bottom.
 struct Image {
@@ -86,6 +141,13 @@ struct MapStyle {
     bool legend = false;
     /// Roads to highlight (search results, identify), drawn over everything.
     std::vector<std::int64_t> highlighted_roads;
+    /// How roads are coloured. With time_since_pass every direction of a two-way road is drawn
+    /// as its own thin line on its left side (traffic keeps left in Japan), a one-way road as
+    /// one line; the width still grows with the priority class, and the legend lists the
+    /// pass-age classes.
+    RoadColouring road_colouring = RoadColouring::priority;
+    /// The pass times for RoadColouring::time_since_pass.
+    CoverageColouring coverage;
 };
 
 /// Draws maps with cairo and pango: the same code draws the window's map, `ykm render` PNGs

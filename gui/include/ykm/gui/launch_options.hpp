@@ -29,6 +29,11 @@ struct LaunchOptions {
     std::optional<std::vector<ScriptStep>> commands;
     /// Test option `--dump-menus`: prints the menu bar's labels, one per line, and exits.
     bool dump_menus = false;
+    /// `--gps-listen ADDR:PORT`: the embedded GPS server's OsmAnd HTTP address for this run
+    /// (NMEA on PORT + 1; port 0 picks free ports), in place of the preferences.
+    std::optional<std::string> gps_listen;
+    /// `--no-gps-server`: no embedded GPS server for this run.
+    bool no_gps_server = false;
 };
 
 /// The usage text of `yukimichi`.
@@ -37,7 +42,8 @@ extern const char* const launch_usage;
 /// Parses the arguments after the program name. `--screenshot FILE` and `--screenshot=FILE`
 /// are both accepted, likewise for `--size` and `--commands`. Throws ykm::Error naming the argument
 /// when an option is unknown, lacks its value, a size is not WIDTHxHEIGHT between 200 and 8192
-/// pixels, or more than one project is given, or `--commands` has an item parse_script refuses.
+/// pixels, or more than one project is given, or `--commands` has an item parse_script refuses,
+/// or `--gps-listen` is not HOST:PORT.
 LaunchOptions parse_launch_options(std::span<const std::string> args);
 
 } // namespace ykm::gui

@@ -22,10 +22,21 @@ inline constexpr double large_ui_font_factor = 1.4;
 /// MapStyle::text_scale with the large-font option.
 inline constexpr double large_map_text_scale = 1.5;
 
+/// The embedded GPS server (Preferences → GPS server).
+struct GpsServerChoice {
+    bool enabled = true;
+    /// OsmAnd over HTTP (Traccar Client, phone apps); 5055 by convention.
+    std::string http_listen = "127.0.0.1:5055";
+    /// NMEA 0183 over TCP; empty for none.
+    std::string nmea_listen = "127.0.0.1:5056";
+    friend bool operator==(const GpsServerChoice&, const GpsServerChoice&) = default;
+};
+
 /// The user's preferences, kept between runs.
 struct Preferences {
     LanguageChoice language = LanguageChoice::automatic;
     bool large_font = false;
+    GpsServerChoice gps;
 };
 
 /// The language the window speaks: the chosen one, or that of the locale when automatic.

@@ -30,6 +30,29 @@ enum class ScriptAction {
     screenshot,     ///< "screenshot:PATH": once the current view is drawn, a PNG of the window
     pan_drag_steps, ///< "pan_drag_steps:N": one drag of N motions of 10 px each
     wheel_steps,    ///< "wheel_steps:N": N wheel notches at the centre, the first half in
+    // The fleet.
+    style,           ///< "style:coverage" or "style:priority": the road colouring (View menu)
+    select_vehicle,  ///< "select_vehicle:CODE": chooses the vehicle's row in the vehicle panel
+    click_vehicle,   ///< "click_vehicle:CODE": a left click on the vehicle's marker
+    follow,          ///< "follow:CODE" or "follow:off": the vehicle panel's Follow button
+    wait_vehicles,   ///< "wait_vehicles:N": until N vehicles have a position (60 s at most)
+    wait_coverage,   ///< "wait_coverage:N": until the time-since-pass map with N directions
+                     ///< passed is drawn (60 s at most)
+    wait_alerts,     ///< "wait_alerts:N": until the alerts panel lists N alerts (60 s at most)
+    wait_ms,         ///< "wait_ms:MS": lets the window run for MS milliseconds
+    wait_file,       ///< "wait_file:PATH": until PATH exists (60 s at most), e.g. until a
+                     ///< test has sent its fixes
+    pane,            ///< "pane:NAME,show|hide": layers, identify, search, vehicles or alerts
+    filter_vehicles, ///< "filter_vehicles:TEXT": types TEXT into the vehicle panel's filter
+    filter_state,    ///< "filter_state:KEY": the state filter, a state key or "all"
+    gps_port_file,   ///< "gps_port_file:PATH": writes the GPS server's HTTP port to PATH
+    zone_answer,     ///< "zone_answer:NAME,DWELL": the answers the next geofence dialog gets
+    draw_zone,       ///< "draw_zone:X1,Y1,X2,Y2,X3,Y3,…": the zone tool: a click per vertex,
+                     ///< then a double-click to finish
+    remove_zone,     ///< "remove_zone:NAME": the alerts panel's Remove zone button
+    fleet_edit,      ///< "fleet_edit:CODE,FIELD,VALUE": in the fleet dialog's vehicle editor,
+                     ///< FIELD (code, plate, width, device) set to VALUE, then OK
+    fleet_import,    ///< "fleet_import:CSV": the fleet dialog's CSV import
 };
 
 /// One item of a test script.
@@ -43,6 +66,8 @@ struct ScriptStep {
     MapLayer layer = MapLayer::roads;
     /// The search text or the output file.
     std::string text;
+    /// The parts of a text of several fields (pane, zone_answer, fleet_edit), in order.
+    std::vector<std::string> words;
 };
 
 /// The layer named `name` in a script: a MapStyle::layer_order key ("road_segments", …,
@@ -51,7 +76,7 @@ std::optional<MapLayer> script_layer(std::string_view name);
 
 /// Parses "zoom_in;click:120,80;search:駅前通;…" (blanks around items ignored, empty items
 /// skipped). Throws ykm::Error naming the item when an action is unknown, has the wrong number
-/// of arguments, a number does not parse, or a layer is unknown.
+/// of arguments, a number does not parse, a layer, pane, style, state or field is unknown.
 std::vector<ScriptStep> parse_script(std::string_view text);
 
 } // namespace ykm::gui
