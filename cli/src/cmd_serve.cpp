@@ -3,26 +3,31 @@
 #include "ykm/data/season_log.hpp"
 #include "ykm/dispatch/ingest_server.hpp"
 #include "ykm/dispatch/position_input.hpp"
+#include "ykm/dispatch/tracker.hpp"
 #include "ykm/gis/error.hpp"
 
 #include <pthread.h>
 #include <sys/resource.h>
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <span>
+#include <thread>
 
 namespace ykm::cli {
 namespace {
 
 constexpr const char* serve_usage =
     R"(usage: ykm serve PROJECT [--listen ADDR:PORT] [--nmea ADDR:PORT|off] [--threads N]
-                 [--max-body BYTES]
+                 [--max-body BYTES] [--no-tracking]
 
-Receives GPS positions and stores them in the project's season log:
+Receives GPS positions, stores them in the project's season log, matches them to the roads
+and records coverage (passes per segment and direction) and alerts as they arrive:
   --listen ADDR:PORT   OsmAnd protocol over HTTP (Traccar Client, phone apps): GET or POST on
                        any path with id, lat, lon, timestamp, speed (knots), bearing, altitude,
                        accuracy, batt, work, blade; or Traccar Client's JSON body.
@@ -31,6 +36,7 @@ Receives GPS positions and stores them in the project's season log:
                        first line with its id or $PYKM,<id>*CS. Default 127.0.0.1:5056.
   --threads N          network threads (default 1; the writer has its own thread)
   --max-body BYTES     largest HTTP body accepted (default 65536)
+  --no-tracking        only store fixes: no live map matching, coverage or alerts
 
 A device gets HTTP 200 only once its fix is on disk. Rejected fixes get HTTP 400 with
 {"error": reason, "message": text}; reasons: malformed, unknown_device, null_island,
@@ -93,6 +99,7 @@ int run_serve(Args& args) {
     if (auto threads = args.take("--threads")) {
         options.io_threads = parse_count("--threads", *threads, 1, 64);
     }
+    const bool no_tracking = args.flag("--no-tracking");
     if (auto body = args.take("--max-body")) {
         options.max_body_bytes =
             static_cast<std::size_t>(parse_count("--max-body", *body, 1024, 64 * 1024 * 1024));
@@ -120,8 +127,14 @@ int run_serve(Args& args) {
     // Every batch of fixes once it is on disk, on the writer thread; keep it short (queue the
     // work) since the next commit waits for it. The live tracker (matching, coverage, alerts)
     // is fed from here.
-    std::function<void(std::span<const data::Fix>)> on_durable =
-        [](std::span<const data::Fix> /*fixes*/) {};
+    std::unique_ptr<dispatch::Tracker> tracker;
+    if (!no_tracking) {
+        tracker = std::make_unique<dispatch::Tracker>(files[0]);
+    }
+    std::function<void(std::span<const data::Fix>)> on_durable;
+    if (tracker) {
+        on_durable = [&tracker](std::span<const data::Fix> fixes) { tracker->on_fixes(fixes); };
+    }
 
     dispatch::IngestServer server(files[0], options, on_durable, log);
     server.start();
@@ -134,6 +147,21 @@ int run_serve(Args& args) {
         std::lock_guard lock(stderr_mutex);
         std::fprintf(stderr, "listening on %s (OsmAnd), %s\n", http.c_str(), nmea.c_str());
     }
+    // States that change with time alone (stopped, offline) and their alerts.
+    std::atomic<bool> running{true};
+    std::thread ticker;
+    if (tracker) {
+        ticker = std::thread([&] {
+            while (running) {
+                std::this_thread::sleep_for(std::chrono::seconds(1));
+                try {
+                    tracker->tick(now_ms());
+                } catch (const std::exception& e) {
+                    log(std::string("tracker: ") + e.what());
+                }
+            }
+        });
+    }
     while (true) {
         int signal = 0;
         if (sigwait(&signals, &signal) != 0) {
@@ -144,6 +172,9 @@ int run_serve(Args& args) {
         }
         try {
             server.reload_devices();
+            if (tracker) {
+                tracker->reload();
+            }
             log("device table reloaded");
         } catch (const std::exception& e) {
             log(std::string("device table not reloaded: ") + e.what());
@@ -151,6 +182,17 @@ int run_serve(Args& args) {
     }
     log("stopping");
     server.stop();
+    running = false;
+    if (ticker.joinable()) {
+        ticker.join();
+    }
+    if (tracker) {
+        try {
+            tracker->drain();
+        } catch (const std::exception& e) {
+            log(std::string("tracker: ") + e.what());
+        }
+    }
     const dispatch::IngestStats stats = server.stats();
     std::lock_guard lock(stderr_mutex);
     std::fprintf(stderr,

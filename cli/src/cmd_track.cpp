@@ -2,9 +2,11 @@
 
 #include "ykm/data/project.hpp"
 #include "ykm/data/season_log.hpp"
+#include "ykm/dispatch/coverage.hpp"
 #include "ykm/dispatch/fix_validator.hpp"
 #include "ykm/dispatch/position_input.hpp"
 #include "ykm/gis/error.hpp"
+#include "ykm/gis/road_graph.hpp"
 
 #include <algorithm>
 #include <array>
@@ -14,13 +16,14 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace ykm::cli {
 namespace {
 
 constexpr const char* track_usage =
-    R"(usage: ykm track import PROJECT FILE... [--device ID]
+    R"(usage: ykm track import PROJECT FILE... [--device ID] [--no-coverage]
        ykm track export PROJECT --vehicle CODE [--from T] [--to T] -o FILE.gpx|FILE.csv
 
 import   stores the fixes of logger files in the season log, late and out of order:
@@ -31,6 +34,8 @@ import   stores the fixes of logger files in the season log, late and out of ord
          Every file is read before anything is stored; a malformed record stops the import
          with FILE:LINE. Fixes of devices no vehicle has are an error; 0,0, impossible and far
          away positions are skipped and counted; fixes already stored count as duplicates.
+         Then the coverage of each vehicle over the time its fixes span is recomputed
+         (map matching and passes), unless --no-coverage.
 export   writes a vehicle's stored fixes with from <= time < to as GPX 1.1 or as CSV in the
          import format. T is ISO 8601 with a zone (2026-01-15T21:00:00+09:00) or Unix seconds.
 )";
@@ -51,11 +56,31 @@ std::map<std::string, std::int64_t> load_devices(data::Database& db) {
     return devices;
 }
 
-/// Where coverage will be recomputed for the imported fixes (passes of the vehicles over the
-/// time they span); the season log already holds them when this runs.
-void after_import(data::Project& /*project*/, std::span<const data::Fix> /*stored*/) {}
+/// Recomputes the coverage of the vehicles over the time the imported fixes span (the season
+/// log already holds them), so passes driven while a logger was offline count.
+void after_import(data::Project& project, std::optional<gis::RoadGraph>& graph,
+                  std::span<const data::Fix> stored) {
+    std::map<std::int64_t, std::pair<std::int64_t, std::int64_t>> spans;
+    for (const data::Fix& f : stored) {
+        auto [it, added] = spans.try_emplace(f.vehicle_id, f.time_ms, f.time_ms);
+        it->second.first = std::min(it->second.first, f.time_ms);
+        it->second.second = std::max(it->second.second, f.time_ms);
+    }
+    if (spans.empty()) {
+        return;
+    }
+    if (!graph) {
+        graph.emplace(project.load_road_network());
+    }
+    std::size_t passes = 0;
+    for (const auto& [vehicle, span] : spans) {
+        passes += dispatch::rebuild_coverage(project, *graph, vehicle, span.first, span.second + 1)
+                      .size();
+    }
+    std::printf("coverage recomputed for %zu vehicles: %zu passes\n", spans.size(), passes);
+}
 
-int run_import(const std::vector<std::string>& rest, const std::string& device) {
+int run_import(const std::vector<std::string>& rest, const std::string& device, bool no_coverage) {
     if (rest.size() < 3) {
         throw UsageError("track: expected import PROJECT FILE... [--device ID] (see --help)");
     }
@@ -70,6 +95,7 @@ int run_import(const std::vector<std::string>& rest, const std::string& device) 
     data::Project project = data::Project::open(project_path, data::OpenMode::read_write);
     data::SeasonLog::open_for_logging(project.database());
     auto devices = load_devices(project.database());
+    std::optional<gis::RoadGraph> graph;
     for (std::size_t i = 0; i < files.size(); ++i) {
         std::set<std::string> unknown;
         for (const auto& f : contents[i]) {
@@ -133,7 +159,9 @@ int run_import(const std::vector<std::string>& rest, const std::string& device) 
                     "jumps\n",
                     files[i].c_str(), r.stored, r.duplicates, rejected_count, reasons.c_str(),
                     jumps);
-        after_import(project, accepted);
+        if (!no_coverage) {
+            after_import(project, graph, accepted);
+        }
     }
     if (files.size() > 1) {
         std::printf("%zu fixes stored from %zu files\n", total_stored, files.size());
@@ -332,6 +360,7 @@ int run_track(Args& args) {
         return 0;
     }
     const auto device = args.take("--device");
+    const bool no_coverage = args.flag("--no-coverage");
     ExportOptions export_options{args.take("--vehicle"), args.take("--from"), args.take("--to"),
                                  args.take("-o")};
     if (auto long_output = args.take("--output")) {
@@ -347,7 +376,7 @@ int run_track(Args& args) {
         if (export_option_given) {
             throw UsageError("track: --vehicle, --from, --to and -o are options of export");
         }
-        return run_import(rest, device.value_or(""));
+        return run_import(rest, device.value_or(""), no_coverage);
     }
     if (rest[0] == "export") {
         if (device) {

@@ -36,15 +36,20 @@ Commands:
   fleet add|list|import|remove PROJECT ...
                                 contractors and vehicles (machine type, plate, plow width,
                                 GPS device id)
-  serve PROJECT [--listen ADDR:PORT] [--nmea ADDR:PORT]
+  serve PROJECT [--listen ADDR:PORT] [--nmea ADDR:PORT|off] [--threads N] [--no-tracking]
                                 receive GPS positions (OsmAnd over HTTP, NMEA over TCP), store
                                 them in the season log, match them and record coverage
   track import PROJECT FILE... [--device ID]
-                                import logger files (GPX, NMEA, CSV), late and out of order
+                                import logger files (GPX, NMEA, CSV), late and out of order,
+                                and recompute the coverage they show
+  track export PROJECT --vehicle CODE [--from T] [--to T] -o FILE.gpx|FILE.csv
+                                a vehicle's stored fixes as GPX or CSV
   simulate PROJECT --vehicles N (--to URL | --out FILE)
                                 drive simulated plows and send their fixes
   coverage PROJECT --since T [--until T] [--json]
                                 % of km cleared by priority class and district
+  coverage PROJECT --rebuild [--since T] [--until T]
+                                match the season log's fixes again and recompute the passes
   --version                     print the version
 
 Run 'ykm COMMAND --help' for a command's options.

@@ -234,6 +234,33 @@ void fsync_directory(const std::filesystem::path& dir) {
     }
 }
 
+// A project in WAL mode keeps committed data in PATH-wal until a checkpoint; after a crash or
+// kill -9 that file is still there. Renaming a new project over PATH would leave it beside a
+// file it does not belong to, and SQLite would apply it to the new file. So the old project is
+// checkpointed and taken out of WAL mode first, which SQLite refuses while another program has
+// it open.
+void settle_write_ahead_log(const std::filesystem::path& path) {
+    std::error_code ec;
+    const bool wal = std::filesystem::exists(path.string() + "-wal", ec) ||
+                     std::filesystem::exists(path.string() + "-shm", ec);
+    if (!wal || !std::filesystem::exists(path, ec)) {
+        return;
+    }
+    try {
+        Database old(path, OpenMode::read_write);
+        old.exec("PRAGMA journal_mode = DELETE");
+        old.close();
+    } catch (const Error& e) {
+        throw Error(path.string() + ": cannot replace it while it is open in another program (" +
+                    e.what() + ")");
+    }
+    for (const char* suffix : {"-wal", "-shm"}) {
+        if (std::filesystem::exists(path.string() + suffix, ec)) {
+            throw Error(path.string() + ": cannot replace it while it is open in another program");
+        }
+    }
+}
+
 } // namespace
 
 std::string to_string(Layer layer) {
@@ -578,6 +605,7 @@ void create_project_atomically(const std::filesystem::path& path, gis::Epsg crs,
         project.database().exec("PRAGMA journal_mode = DELETE");
         project.close();
         fsync_file(temp);
+        settle_write_ahead_log(path);
         std::filesystem::rename(temp, path);
         fsync_directory(path.parent_path());
     } catch (...) {

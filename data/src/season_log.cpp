@@ -215,13 +215,27 @@ void put_signed(std::vector<std::uint8_t>& out, std::int64_t v) {
     put_varint(out, zigzag(v));
 }
 
+// Names what is being decoded, for error messages only: built when an error is thrown, not for
+// every row read (a reference to a callable that outlives the decoding).
+class Describe {
+public:
+    template <typename F>
+    // NOLINTNEXTLINE(google-explicit-constructor): a lambda converts where a name is expected
+    Describe(const F& f)
+        : m_object(&f), m_call([](const void* o) { return (*static_cast<const F*>(o))(); }) {}
+    [[nodiscard]] std::string operator()() const { return m_call(m_object); }
+
+private:
+    const void* m_object;
+    std::string (*m_call)(const void*);
+};
+
 class Reader {
 public:
-    Reader(std::span<const std::uint8_t> data, const std::string& what)
-        : m_data(data), m_what(what) {}
+    Reader(std::span<const std::uint8_t> data, Describe what) : m_data(data), m_what(what) {}
 
     [[noreturn]] void corrupt(const std::string& why) const {
-        throw Error(m_what + " is corrupt: " + why + " (byte " + std::to_string(m_pos) + " of " +
+        throw Error(m_what() + " is corrupt: " + why + " (byte " + std::to_string(m_pos) + " of " +
                     std::to_string(m_data.size()) + ")");
     }
     std::uint8_t byte() {
@@ -249,7 +263,7 @@ public:
 
 private:
     std::span<const std::uint8_t> m_data;
-    const std::string& m_what;
+    Describe m_what;
     std::size_t m_pos = 0;
 };
 
@@ -360,7 +374,7 @@ std::vector<std::uint8_t> encode_packed(std::span<const Packed> fixes) {
 
 // Decodes a block; with `stop_after_ms` it stops at the first fix later than that.
 std::vector<Packed>
-decode_packed(std::span<const std::uint8_t> data, const std::string& what,
+decode_packed(std::span<const std::uint8_t> data, Describe what,
               std::int64_t stop_after_ms = std::numeric_limits<std::int64_t>::max()) {
     if (data.size() < 7) {
         Reader(data, what).corrupt("it is too short for a block");
@@ -453,8 +467,7 @@ std::vector<std::uint8_t> encode_tail(const Packed& p) {
     return out;
 }
 
-Packed decode_tail(std::span<const std::uint8_t> data, std::int64_t time_ms,
-                   const std::string& what) {
+Packed decode_tail(std::span<const std::uint8_t> data, std::int64_t time_ms, Describe what) {
     Reader in(data, what);
     if (in.byte() != tail_version) {
         in.corrupt("unknown tail version");
@@ -526,17 +539,20 @@ std::vector<Packed>
 read_block(const Database& db, const Statement& row, int id_column, int vehicle_column,
            int data_column, std::int64_t stop_after_ms = std::numeric_limits<std::int64_t>::max()) {
     const std::vector<std::uint8_t> data = row.column_blob(data_column);
-    return decode_packed(
-        data, block_what(db, row.column_int64(id_column), row.column_int64(vehicle_column)),
-        stop_after_ms);
+    const auto what = [&] {
+        return block_what(db, row.column_int64(id_column), row.column_int64(vehicle_column));
+    };
+    return decode_packed(data, what, stop_after_ms);
 }
 
 Packed read_tail(const Database& db, const Statement& row, std::int64_t vehicle_id, int time_column,
                  int fix_column) {
     const std::int64_t time_ms = row.column_int64(time_column);
     const std::vector<std::uint8_t> data = row.column_blob(fix_column);
-    return decode_tail(data, time_ms,
-                       db.path().string() + ": fix_tail row of " + describe(vehicle_id, time_ms));
+    const auto what = [&] {
+        return db.path().string() + ": fix_tail row of " + describe(vehicle_id, time_ms);
+    };
+    return decode_tail(data, time_ms, what);
 }
 
 } // namespace
@@ -595,7 +611,7 @@ std::vector<std::uint8_t> encode_fix_block(std::span<const Fix> fixes) {
 
 std::vector<Fix> decode_fix_block(std::span<const std::uint8_t> block, std::int64_t vehicle_id) {
     const std::vector<Packed> packed =
-        decode_packed(block, "fix block of vehicle " + std::to_string(vehicle_id));
+        decode_packed(block, [&] { return "fix block of vehicle " + std::to_string(vehicle_id); });
     std::vector<Fix> fixes;
     fixes.reserve(packed.size());
     for (const Packed& p : packed) {

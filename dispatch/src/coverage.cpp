@@ -253,6 +253,17 @@ std::optional<Pass> PassBuilder::finish() {
     return close_run();
 }
 
+std::optional<Pass> PassBuilder::finish_if_complete() {
+    if (!m_run) {
+        return std::nullopt;
+    }
+    const double length = m_graph->edge(m_run->edge).length_m;
+    if (length <= 0.0 || covered_length(m_run->intervals) / length < m_min_fraction) {
+        return std::nullopt;
+    }
+    return close_run();
+}
+
 std::optional<Pass> PassBuilder::close_run() {
     if (!m_run) {
         return std::nullopt;

@@ -389,6 +389,9 @@ struct Tracker::Impl {
         std::int64_t last_moving_ms = no_time;
         std::int64_t late_from_ms = end_of_time; ///< oldest late fix of this batch
         int outside_count = 0;
+        /// Inside its district since it came online: before that it is on its way there from
+        /// the depot, which is not leaving.
+        bool reached_district = false;
         std::optional<std::size_t> district_alert; ///< index into alerts while it is active
         std::optional<std::size_t> stopped_alert;
         std::optional<std::size_t> offline_alert;
@@ -660,11 +663,15 @@ struct Tracker::Impl {
             return;
         }
         if (district->second.contains(*status.position)) {
+            l.reached_district = true;
             l.outside_count = 0;
             clear(l.district_alert, time_ms);
             return;
         }
         // Two fixes in a row: one noisy fix near the border is not leaving.
+        if (!l.reached_district) {
+            return;
+        }
         if (++l.outside_count >= 2 && !l.district_alert) {
             l.district_alert = raise(AlertKind::left_district, status.vehicle.id, time_ms,
                                      status.position, district->second.name);
@@ -689,17 +696,23 @@ struct Tracker::Impl {
         }
     }
 
-    void collect_decided(Live& l, bool finish) {
+    enum class Finish { no, silent, end };
+
+    // `silent`: the vehicle went offline; the matcher decides what it holds, but a run on an
+    // edge that is not yet a pass stays open for when it is heard again.
+    void collect_decided(Live& l, Finish finish) {
         if (!l.matcher) {
             return;
         }
-        if (finish) {
+        if (finish != Finish::no) {
             l.matcher->flush();
         }
         const std::vector<gis::Traversal> decided = l.matcher->take_decided();
         std::vector<Pass> passes = l.builder->add(decided, l.recent, l.recent_first);
-        if (finish) {
-            if (auto last = l.builder->finish()) {
+        if (finish != Finish::no) {
+            const auto last =
+                finish == Finish::end ? l.builder->finish() : l.builder->finish_if_complete();
+            if (last) {
                 passes.push_back(*last);
             }
         }
@@ -752,7 +765,7 @@ struct Tracker::Impl {
                 }
                 process_fix(l, status, fix, xy[i]);
             }
-            collect_decided(l, false);
+            collect_decided(l, Finish::no);
         }
         flush_passes();
         for (std::int64_t id : late_vehicles) {
@@ -789,7 +802,7 @@ struct Tracker::Impl {
         for (std::size_t i = 0; i < fixes.size(); ++i) {
             feed(l, fixes[i], xy[i]);
         }
-        collect_decided(l, false);
+        collect_decided(l, Finish::no);
         std::erase_if(new_passes, [&](const Pass& p) { return p.time_ms < late; });
         CoverageStore(project.database()).replace(vehicle_id, late, end_of_time, new_passes);
         new_passes.clear();
@@ -834,8 +847,9 @@ struct Tracker::Impl {
                         l.offline_alert = raise(AlertKind::offline, id, since, status.position,
                                                 status.vehicle.code);
                     }
+                    l.reached_district = false;
                     // Silence ends the trace: what the matcher holds is decided now.
-                    collect_decided(l, true);
+                    collect_decided(l, Finish::silent);
                 }
             } else {
                 check_stopped(l, status, now_ms);
@@ -848,7 +862,7 @@ struct Tracker::Impl {
 
     void finish_all() {
         for (auto& [id, l] : live) {
-            collect_decided(l, true);
+            collect_decided(l, Finish::end);
         }
         flush_passes();
         store_alerts();

@@ -46,7 +46,15 @@ else
     fail "simulate --out: $(ls "$work")"
 fi
 
-if "$ykm" track import "$town" "$trace" >/dev/null; then pass "track import"; else fail "track import"; fi
+cp "$town" "$work/live.ykm" # the same town and fleet, for the live path below
+imported=$("$ykm" track import "$town" "$trace" 2>&1)
+after_import=$("$ykm" coverage "$town" --since "$since" --until "$until" --json 2>&1)
+if grep -q "coverage recomputed for 3 vehicles" <<<"$imported" &&
+    jq -e '.total.done_km > 0' <<<"$after_import" >/dev/null; then
+    pass "track import stores the fixes and records their coverage"
+else
+    fail "track import: $imported / $(jq -c .total <<<"$after_import")"
+fi
 
 rebuilt=$("$ykm" coverage "$town" --rebuild --json 2>&1)
 if [[ $(jq -r .vehicles <<<"$rebuilt") == 3 && $(jq -r .passes <<<"$rebuilt") -gt 50 ]]; then
@@ -102,6 +110,40 @@ if [[ $(jq -r .total.done_km <<<"$again") == "$done_km" ]]; then
     pass "a second rebuild gives the same coverage"
 else
     fail "second rebuild: $(jq -c .total <<<"$again")"
+fi
+
+# --- live: ykm serve with its tracker, fed by ykm simulate over HTTP ----------------------------
+# The same plows driven again (same seed) but sent live: the tracker matches them as they
+# arrive and records passes, which must agree with the batch rebuild of the same fixes.
+live=$work/live.ykm
+serve_log=$work/serve.log
+"$ykm" serve "$live" --listen 127.0.0.1:0 --nmea off 2>"$serve_log" &
+serve_pid=$!
+for _ in $(seq 1 100); do
+    grep -q '^listening on' "$serve_log" && break
+    sleep 0.1
+done
+port=$(sed -n 's#^listening on http://127\.0\.0\.1:\([0-9]*\) .*#\1#p' "$serve_log")
+# Simulated time starts now and runs 300 times faster than the clock, so the fixes stay recent
+# for the tracker's offline check (which follows the clock).
+live_start=$(date +%s)
+if [[ -n $port ]] && "$ykm" simulate "$live" --vehicles 3 --to "http://127.0.0.1:$port" \
+    --start "$live_start" --duration 1200 --speed-up 300 >"$work/sim.log" 2>&1; then
+    pass "simulate --to sends fixes to a running ykm serve"
+else
+    fail "simulate --to: port '$port', $(tail -3 "$work/sim.log")"
+fi
+kill -TERM "$serve_pid"
+wait "$serve_pid"
+live_json=$("$ykm" coverage "$live" --since "$live_start" --until "$((live_start + 1300))" --json 2>&1)
+live_km=$(jq -r .total.done_km <<<"$live_json")
+"$ykm" coverage "$live" --rebuild >/dev/null
+batch_json=$("$ykm" coverage "$live" --since "$live_start" --until "$((live_start + 1300))" --json 2>&1)
+batch_km=$(jq -r .total.done_km <<<"$batch_json")
+if awk -v a="$live_km" -v b="$batch_km" 'BEGIN { exit !(a > 0 && b > 0 && (a - b) / b < 0.03 && (b - a) / b < 0.03) }'; then
+    pass "live tracker coverage $live_km km agrees with the batch rebuild $batch_km km"
+else
+    fail "live coverage $live_km km, rebuild $batch_km km; serve log: $(tail -3 "$serve_log")"
 fi
 
 text=$("$ykm" coverage "$town" --since "$since" --until "$until" 2>&1)

@@ -151,6 +151,29 @@ BOOST_AUTO_TEST_CASE(replacing_districts_keeps_vehicles_in_districts_of_the_same
     BOOST_TEST(vehicles.is_null(1));
 }
 
+BOOST_AUTO_TEST_CASE(overwriting_a_project_left_with_a_write_ahead_log_gives_a_sound_file) {
+    TempDir dir;
+    const auto path = dir / "town.ykm";
+    const auto wal = path.string() + "-wal";
+    create_project_atomically(path, gis::Epsg{6678}, false, [](Project&) {});
+    {
+        // A program killed while it had the project open in WAL mode leaves its -wal behind.
+        Database db(path, OpenMode::read_write);
+        db.exec("PRAGMA journal_mode = WAL; CREATE TABLE leftover (x); INSERT INTO leftover "
+                "VALUES (1)");
+        std::filesystem::copy_file(wal, dir / "kept-wal");
+    }
+    std::filesystem::copy_file(dir / "kept-wal", wal);
+    create_project_atomically(path, gis::Epsg{6678}, true,
+                              [](Project& p) { p.replace_road_network(two_segment_network()); });
+    BOOST_TEST(!std::filesystem::exists(wal));
+    Project p = Project::open(path, OpenMode::read_only);
+    BOOST_TEST(p.info().segment_count == 3);
+    Statement check(p.database(), "PRAGMA integrity_check");
+    BOOST_REQUIRE(check.step());
+    BOOST_TEST(check.column_text(0) == "ok");
+}
+
 BOOST_AUTO_TEST_CASE(refuses_a_file_that_is_not_sqlite) {
     TempDir dir;
     const auto path = dir / "notes.ykm";

@@ -354,6 +354,18 @@ BOOST_FIXTURE_TEST_CASE(leaving_the_district_raises_one_alert_until_back, Street
     BOOST_TEST(std::abs(left[0].position->x - 475.0) < 1.0);
 }
 
+BOOST_FIXTURE_TEST_CASE(the_way_from_the_depot_into_the_district_is_not_leaving_it, StreetFixture) {
+    Tracker tracker(path);
+    Driver d(1, t0);
+    // P-1 belongs to 西工区 (x < 440) but starts east of it, drives in, and out again.
+    d.start_at({800, 0}).drive({200, 0}, 5.0).drive({700, 0}, 5.0);
+    deliver(*log_project, tracker, d.take());
+    tracker.drain();
+    const auto left = alerts_of(tracker, AlertKind::left_district);
+    BOOST_TEST_REQUIRE(left.size() == 1U);
+    BOOST_TEST(left[0].time_ms > t0 + 120'000 + 40'000); // after reaching x = 200 at 120 s
+}
+
 BOOST_FIXTURE_TEST_CASE(a_short_visit_to_a_geofence_is_quiet_a_long_stay_alerts_once,
                         StreetFixture) {
     Tracker tracker(path);

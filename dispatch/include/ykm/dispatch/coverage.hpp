@@ -62,6 +62,10 @@ public:
                           std::span<const data::Fix> fixes, std::uint64_t first_sequence);
     /// Ends the current run (end of trace, long pause); returns its pass if it is one.
     std::optional<Pass> finish();
+    /// Ends the current run only when it already is a pass (a vehicle gone silent): an
+    /// incomplete run stays open, so that the vehicle, heard again on the same edge, can
+    /// complete it with what it is then seen to drive.
+    std::optional<Pass> finish_if_complete();
     /// The oldest fix sequence a later add() may still need; older fixes can be dropped.
     [[nodiscard]] std::uint64_t needed_sequence() const { return m_needed_sequence; }
     /// When the vehicle left the edge of the last closed run (0 before any): every pass up to

@@ -38,11 +38,20 @@ struct IngestStats {
 /// them to the project's season log in group commits; a device gets its HTTP 200 only after the
 /// commit holding its fix is durable. Rejected fixes get HTTP 400 with {"error": reason,
 /// "message": text} (TCP: a log line). Never throws from a connection handler.
+///
+/// An unregistered device gets 400 unknown_device, not 404 or 200: Traccar Client keeps
+/// resending a fix until it gets a 200, so a device added to the fleet later loses nothing.
+/// Speed jumps and late fixes are stored (flagged) and answered 200, and so are duplicates
+/// (a resent fix). GET /health answers 200 with the counters as JSON.
 class IngestServer {
 public:
     /// Opens its own connection to `project` (WAL). `on_durable` is called on the writer thread
-    /// with every batch after it is committed (for the tracker); `log` receives one line per
-    /// notable event (rejections, connections, errors); both may be empty.
+    /// with every batch after it is committed and its devices answered (for the tracker); the
+    /// next commit waits for it, so it should only queue work. A batch holds fixes in arrival
+    /// order with vehicle_id and flags (speed_jump, late) set, and may repeat fixes the log
+    /// already had (a device resending after a lost 200). `log` receives one line per notable
+    /// event (rejections, at most the first 10 per device and reason and then every 1000th;
+    /// storage errors; dropped connections); both may be empty.
     IngestServer(const std::filesystem::path& project, IngestOptions options,
                  std::function<void(std::span<const data::Fix>)> on_durable = {},
                  std::function<void(const std::string&)> log = {});
