@@ -121,18 +121,6 @@ std::string iso_utc_ms(std::int64_t time_ms) {
     return text;
 }
 
-const char* blade_key(data::Blade b) {
-    switch (b) {
-    case data::Blade::up:
-        return "up";
-    case data::Blade::down:
-        return "down";
-    case data::Blade::unknown:
-        break;
-    }
-    return "";
-}
-
 std::string optional_number(const std::optional<double>& value, const char* format) {
     if (!value) {
         return "";
@@ -196,7 +184,7 @@ int write_files(const Settings& s, dispatch::PlowSimulator& simulator) {
                       << optional_number(f.fix.speed_mps, "%.2f") << ','
                       << optional_number(f.fix.bearing_deg, "%.1f") << ','
                       << optional_number(f.fix.accuracy_m, "%.1f") << ',' << data::key(f.fix.work)
-                      << ',' << blade_key(f.fix.blade) << '\n';
+                      << ',' << data::key(f.fix.blade) << '\n';
             ++count;
         }
     }
@@ -288,7 +276,7 @@ std::string osmand_target(const std::string& path, const dispatch::DeviceFix& f)
     }
     target += "&work=" + std::string(data::key(f.fix.work));
     if (f.fix.blade != data::Blade::unknown) {
-        target += "&blade=" + std::string(blade_key(f.fix.blade));
+        target += "&blade=" + std::string(data::key(f.fix.blade));
     }
     return target;
 }

@@ -46,16 +46,6 @@ std::int64_t now_ms() {
         .count();
 }
 
-std::map<std::string, std::int64_t> load_devices(data::Database& db) {
-    std::map<std::string, std::int64_t> devices;
-    data::Statement q(db, "SELECT device_id, id FROM vehicles WHERE device_id IS NOT NULL AND "
-                          "device_id <> ''");
-    while (q.step()) {
-        devices.emplace(q.column_text(0), q.column_int64(1));
-    }
-    return devices;
-}
-
 /// Recomputes the coverage of the vehicles over the time the imported fixes span (the season
 /// log already holds them), so passes driven while a logger was offline count.
 void after_import(data::Project& project, std::optional<gis::RoadGraph>& graph,
@@ -94,7 +84,7 @@ int run_import(const std::vector<std::string>& rest, const std::string& device, 
     }
     data::Project project = data::Project::open(project_path, data::OpenMode::read_write);
     data::SeasonLog::open_for_logging(project.database());
-    auto devices = load_devices(project.database());
+    auto devices = dispatch::load_device_table(project.database());
     std::optional<gis::RoadGraph> graph;
     for (std::size_t i = 0; i < files.size(); ++i) {
         std::set<std::string> unknown;
@@ -219,18 +209,6 @@ std::string csv_field(const std::string& text) {
     return out + "\"";
 }
 
-std::string_view blade_key(data::Blade blade) {
-    switch (blade) {
-    case data::Blade::up:
-        return "up";
-    case data::Blade::down:
-        return "down";
-    case data::Blade::unknown:
-        break;
-    }
-    return "";
-}
-
 void write_gpx(std::ostream& out, const std::string& code, const std::vector<data::Fix>& fixes) {
     out << R"(<?xml version="1.0" encoding="UTF-8"?>
 <gpx version="1.1" creator="Yukimichi" xmlns="http://www.topografix.com/GPX/1/1" xmlns:ykm="urn:yukimichi:gpx:1">
@@ -255,7 +233,7 @@ void write_gpx(std::ostream& out, const std::string& code, const std::vector<dat
             extensions += "<ykm:work>" + std::string(data::key(f.work)) + "</ykm:work>";
         }
         if (f.blade != data::Blade::unknown) {
-            extensions += "<ykm:blade>" + std::string(blade_key(f.blade)) + "</ykm:blade>";
+            extensions += "<ykm:blade>" + std::string(data::key(f.blade)) + "</ykm:blade>";
         }
         if (!extensions.empty()) {
             out << "<extensions>" << extensions << "</extensions>";
@@ -275,7 +253,7 @@ void write_csv(std::ostream& out, const std::string& device, const std::vector<d
             << optional_number(f.altitude_m) << ',' << optional_number(f.accuracy_m) << ','
             << (f.battery_pct ? std::to_string(*f.battery_pct) : std::string()) << ','
             << (f.work == data::WorkType::unknown ? std::string_view() : data::key(f.work)) << ','
-            << blade_key(f.blade) << ',' << static_cast<int>(f.flags) << '\n';
+            << data::key(f.blade) << ',' << static_cast<int>(f.flags) << '\n';
     }
 }
 

@@ -557,6 +557,18 @@ Packed read_tail(const Database& db, const Statement& row, std::int64_t vehicle_
 
 } // namespace
 
+std::string_view key(Blade blade) {
+    switch (blade) {
+    case Blade::up:
+        return "up";
+    case Blade::down:
+        return "down";
+    case Blade::unknown:
+        break;
+    }
+    return "";
+}
+
 std::string_view key(WorkType work) {
     for (const WorkNames& n : work_names) {
         if (n.work == work) {

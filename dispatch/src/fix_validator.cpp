@@ -147,4 +147,14 @@ FixVerdict FixValidator::check(const DeviceFix& fix, std::int64_t now_ms) {
     return FixVerdict{accepted, std::nullopt, {}};
 }
 
+std::map<std::string, std::int64_t> load_device_table(data::Database& db) {
+    std::map<std::string, std::int64_t> devices;
+    data::Statement q(db, "SELECT device_id, id FROM vehicles WHERE device_id IS NOT NULL AND "
+                          "device_id <> ''");
+    while (q.step()) {
+        devices.emplace(q.column_text(0), q.column_int64(1));
+    }
+    return devices;
+}
+
 } // namespace ykm::dispatch

@@ -104,16 +104,6 @@ std::string endpoint_text(const tcp::endpoint& e) {
     return (e.address().is_v6() ? "[" + a + "]" : a) + ":" + std::to_string(e.port());
 }
 
-std::map<std::string, std::int64_t> load_devices(data::Database& db) {
-    std::map<std::string, std::int64_t> devices;
-    data::Statement q(db, "SELECT device_id, id FROM vehicles WHERE device_id IS NOT NULL AND "
-                          "device_id <> ''");
-    while (q.step()) {
-        devices.emplace(q.column_text(0), q.column_int64(1));
-    }
-    return devices;
-}
-
 class Session;
 class HttpSession;
 
@@ -880,7 +870,7 @@ void IngestServer::start() {
     s.project.emplace(data::Project::open(s.project_path, data::OpenMode::read_write));
     data::SeasonLog::open_for_logging(s.project->database());
     const gis::Box extent = s.project->info().extent_lonlat;
-    auto devices = load_devices(s.project->database());
+    auto devices = load_device_table(s.project->database());
     s.device_count = devices.size();
     s.validator.emplace(std::move(devices), extent);
 
@@ -993,7 +983,7 @@ void IngestServer::stop() {
 
 void IngestServer::reload_devices() {
     data::Database db(m_impl->project_path, data::OpenMode::read_only);
-    auto devices = load_devices(db);
+    auto devices = load_device_table(db);
     std::lock_guard lock(m_impl->validator_mutex);
     m_impl->device_count = devices.size();
     if (m_impl->validator) {

@@ -35,6 +35,9 @@ bool is_service(WorkType work);
 /// The plow blade switch, where the terminal has one.
 enum class Blade : std::uint8_t { unknown = 0, up = 1, down = 2 };
 
+/// "up", "down"; "" for unknown (as the OsmAnd `blade` parameter and the CSV files write it).
+std::string_view key(Blade blade);
+
 /// Flags kept with a stored fix.
 namespace fix_flags {
 inline constexpr std::uint8_t speed_jump = 1; ///< implausible jump from the previous fix: kept

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ykm/data/database.hpp"
 #include "ykm/dispatch/position_input.hpp"
 #include "ykm/gis/geometry.hpp"
 
@@ -9,6 +10,9 @@
 #include <string>
 
 namespace ykm::dispatch {
+
+/// The project's device table: GPS device id → vehicle id, for every vehicle with a device.
+std::map<std::string, std::int64_t> load_device_table(data::Database& db);
 
 /// Why a fix was not stored.
 enum class RejectReason {
