@@ -17,5 +17,6 @@ int run_serve(Args& args);
 int run_track(Args& args);
 int run_simulate(Args& args);
 int run_coverage(Args& args);
+int run_carp(Args& args);
 
 } // namespace ykm::cli

@@ -50,6 +50,9 @@ Commands:
                                 % of km cleared by priority class and district
   coverage PROJECT --rebuild [--since T] [--until T]
                                 match the season log's fixes again and recompute the passes
+  carp INSTANCE.dat --out SOLUTION.json [--time-limit S] [--seed N] [--threads T]
+                                solve a CARP benchmark instance (CARPLIB .dat) and write
+                                its routes as JSON
   --version                     print the version
 
 Run 'ykm COMMAND --help' for a command's options.
@@ -72,7 +75,7 @@ int main(int argc, char** argv) {
         {"import", run_import},     {"add-layer", run_add_layer}, {"info", run_info},
         {"export", run_export},     {"demo-town", run_demo_town}, {"render", run_render},
         {"fleet", run_fleet},       {"serve", run_serve},         {"track", run_track},
-        {"simulate", run_simulate}, {"coverage", run_coverage},
+        {"simulate", run_simulate}, {"coverage", run_coverage},   {"carp", run_carp},
     };
     const auto command = commands.find(all[0]);
     if (command == commands.end()) {
