@@ -2,11 +2,11 @@
 
 #include "ykm/data/project.hpp"
 #include "ykm/dispatch/coverage.hpp"
+#include "ykm/dispatch/position_input.hpp"
 #include "ykm/gis/error.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -16,99 +16,22 @@ namespace {
 
 constexpr std::int64_t jst_offset_ms = 9 * 3'600'000; // Asia/Tokyo: UTC+9, no DST
 
-// Reads exactly `digits` digits at `pos`; std::nullopt otherwise.
-std::optional<int> digits_at(const std::string& text, std::size_t pos, std::size_t digits) {
-    if (pos + digits > text.size()) {
-        return std::nullopt;
-    }
-    int value = 0;
-    for (std::size_t i = pos; i < pos + digits; ++i) {
-        if (text[i] < '0' || text[i] > '9') {
-            return std::nullopt;
+// The fix-time parser (dispatch::parse_time_ms) with two conveniences for staff at a terminal:
+// a date alone or a time to the minute ("2024-01-15", "2024-01-15 21:00"), and Japan time when
+// no zone is given.
+std::optional<std::int64_t> parse_time_ms(std::string text) {
+    if (text.size() >= 10 && text[4] == '-' && text[7] == '-') {
+        if (text.size() == 10) {
+            text += "T00:00";
         }
-        value = value * 10 + (text[i] - '0');
-    }
-    return value;
-}
-
-// ISO 8601 (date, 'T' or space, hh:mm[:ss[.fff]], then Z or ±hh[:]mm; no offset means JST), or
-// Unix seconds.
-std::optional<std::int64_t> parse_time_ms(const std::string& text) {
-    if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
-        std::int64_t seconds = 0;
-        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-        if (ec != std::errc{} || end != text.data() + text.size() ||
-            seconds > std::numeric_limits<std::int64_t>::max() / 1000) {
-            return std::nullopt;
+        if (text.size() == 16 || (text.size() > 16 && text[16] != ':')) {
+            text.insert(16, ":00");
         }
-        return seconds * 1000;
-    }
-    const auto year = digits_at(text, 0, 4);
-    const auto month = digits_at(text, 5, 2);
-    const auto day = digits_at(text, 8, 2);
-    if (!year || !month || !day || text[4] != '-' || text[7] != '-') {
-        return std::nullopt;
-    }
-    const std::chrono::year_month_day date{std::chrono::year(*year),
-                                           std::chrono::month(static_cast<unsigned>(*month)),
-                                           std::chrono::day(static_cast<unsigned>(*day))};
-    if (!date.ok()) {
-        return std::nullopt;
-    }
-    std::int64_t ms_of_day = 0;
-    std::size_t pos = 10;
-    if (pos < text.size()) {
-        if (text[pos] != 'T' && text[pos] != ' ') {
-            return std::nullopt;
-        }
-        const auto hour = digits_at(text, pos + 1, 2);
-        const auto minute = digits_at(text, pos + 4, 2);
-        if (!hour || !minute || text[pos + 3] != ':' || *hour > 23 || *minute > 59) {
-            return std::nullopt;
-        }
-        ms_of_day = (*hour * 60LL + *minute) * 60'000;
-        pos += 6;
-        if (pos < text.size() && text[pos] == ':') {
-            const auto second = digits_at(text, pos + 1, 2);
-            if (!second || *second > 60) {
-                return std::nullopt;
-            }
-            ms_of_day += *second * 1000LL;
-            pos += 3;
-            if (pos < text.size() && (text[pos] == '.' || text[pos] == ',')) {
-                ++pos;
-                std::int64_t scale = 100;
-                const std::size_t start = pos;
-                for (; pos < text.size() && text[pos] >= '0' && text[pos] <= '9'; ++pos) {
-                    ms_of_day += (text[pos] - '0') * scale;
-                    scale /= 10;
-                }
-                if (pos == start) {
-                    return std::nullopt;
-                }
-            }
+        if (text.find_first_of("Zz+-", 19) == std::string::npos) {
+            text += "+09:00";
         }
     }
-    std::int64_t offset_ms = jst_offset_ms;
-    if (pos < text.size()) {
-        if (text[pos] == 'Z' && pos + 1 == text.size()) {
-            offset_ms = 0;
-        } else if (text[pos] == '+' || text[pos] == '-') {
-            const auto hours = digits_at(text, pos + 1, 2);
-            const std::size_t minutes_at =
-                pos + (text.size() > pos + 3 && text[pos + 3] == ':' ? 4 : 3);
-            const auto minutes = digits_at(text, minutes_at, 2);
-            if (!hours || !minutes || minutes_at + 2 != text.size() || *hours > 23 ||
-                *minutes > 59) {
-                return std::nullopt;
-            }
-            offset_ms = (*hours * 60LL + *minutes) * 60'000 * (text[pos] == '-' ? -1 : 1);
-        } else {
-            return std::nullopt;
-        }
-    }
-    const std::int64_t days = std::chrono::sys_days(date).time_since_epoch().count();
-    return days * 86'400'000 + ms_of_day - offset_ms;
+    return dispatch::parse_time_ms(text);
 }
 
 // The value of a time option, if given; throws naming the option when it does not parse.
@@ -126,26 +49,12 @@ std::optional<std::int64_t> time_option(Args& args, const std::string& name) {
     return ms;
 }
 
-// ISO 8601 in Japan time, the time staff read.
+// ISO 8601 in Japan time, to the second, the time staff read.
 std::string iso_jst(std::int64_t ms) {
-    const std::int64_t local = ms + jst_offset_ms;
-    const std::int64_t day_ms = 86'400'000;
-    const std::int64_t days = local >= 0 ? local / day_ms : (local - day_ms + 1) / day_ms;
-    const std::int64_t in_day = local - days * day_ms;
-    const std::chrono::year_month_day date{
-        std::chrono::sys_days(std::chrono::days(static_cast<int>(days)))};
-    char buffer[40];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d+09:00",
-                  static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                  static_cast<unsigned>(date.day()), static_cast<int>(in_day / 3'600'000),
-                  static_cast<int>(in_day / 60'000 % 60), static_cast<int>(in_day / 1000 % 60));
-    return buffer;
-}
-
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
+    const std::int64_t second = (ms >= 0 ? ms : ms - 999) / 1000 * 1000;
+    std::string text = dispatch::format_time_utc(second + jst_offset_ms);
+    text.pop_back(); // the Z
+    return text + "+09:00";
 }
 
 nlohmann::json row_json(const dispatch::CoverageRow& row) {
@@ -206,7 +115,7 @@ int run_coverage(Args& args) {
                                           "in JST, or Unix seconds)");
     }
     const std::int64_t since = *since_option;
-    const std::int64_t until = time_option(args, "--until").value_or(now_ms());
+    const std::int64_t until = time_option(args, "--until").value_or(dispatch::now_ms());
     if (until <= since) {
         throw Error("--until: " + iso_jst(until) + " is not after --since " + iso_jst(since));
     }

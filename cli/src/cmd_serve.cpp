@@ -76,12 +76,6 @@ void raise_open_file_limit() {
     }
 }
 
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 } // namespace
 
 int run_serve(Args& args) {
@@ -119,7 +113,7 @@ int run_serve(Args& args) {
 
     std::mutex stderr_mutex;
     auto log = [&stderr_mutex](const std::string& line) {
-        const std::string stamp = dispatch::format_time_utc(now_ms() / 1000 * 1000);
+        const std::string stamp = dispatch::format_time_utc(dispatch::now_ms() / 1000 * 1000);
         std::lock_guard lock(stderr_mutex);
         std::fprintf(stderr, "%s %s\n", stamp.c_str(), line.c_str());
     };
@@ -155,7 +149,7 @@ int run_serve(Args& args) {
             while (running) {
                 std::this_thread::sleep_for(std::chrono::seconds(1));
                 try {
-                    tracker->tick(now_ms());
+                    tracker->tick(dispatch::now_ms());
                 } catch (const std::exception& e) {
                     log(std::string("tracker: ") + e.what());
                 }

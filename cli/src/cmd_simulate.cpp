@@ -71,12 +71,6 @@ districts), then sim-001, sim-002, ...
                           now (default now)
 )";
 
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 std::optional<double> number_option(const std::optional<std::string>& text, const std::string& name,
                                     double lo, double hi) {
     if (!text) {
@@ -106,19 +100,6 @@ std::optional<std::uint64_t> integer_option(const std::optional<std::string>& te
                          std::to_string(lo) + " to " + std::to_string(hi));
     }
     return value;
-}
-
-/// "2026-01-15T12:00:00.000Z".
-std::string iso_utc_ms(std::int64_t time_ms) {
-    const std::int64_t seconds = time_ms >= 0 ? time_ms / 1000 : (time_ms - 999) / 1000;
-    const auto ms = static_cast<int>(time_ms - seconds * 1000);
-    const auto t = static_cast<std::time_t>(seconds);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char text[96];
-    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
-    return text;
 }
 
 std::string optional_number(const std::optional<double>& value, const char* format) {
@@ -180,8 +161,8 @@ int write_files(const Settings& s, dispatch::PlowSimulator& simulator) {
         for (const dispatch::DeviceFix& f : simulator.advance(t)) {
             std::snprintf(position, sizeof position, "%.7f,%.7f", f.fix.position.lat_deg,
                           f.fix.position.lon_deg);
-            fixes_out << f.device_id << ',' << iso_utc_ms(f.fix.time_ms) << ',' << position << ','
-                      << optional_number(f.fix.speed_mps, "%.2f") << ','
+            fixes_out << f.device_id << ',' << dispatch::format_time_utc(f.fix.time_ms) << ','
+                      << position << ',' << optional_number(f.fix.speed_mps, "%.2f") << ','
                       << optional_number(f.fix.bearing_deg, "%.1f") << ','
                       << optional_number(f.fix.accuracy_m, "%.1f") << ',' << data::key(f.fix.work)
                       << ',' << data::key(f.fix.blade) << '\n';
@@ -195,15 +176,16 @@ int write_files(const Settings& s, dispatch::PlowSimulator& simulator) {
     for (const dispatch::TruthPiece& p : simulator.truth()) {
         std::snprintf(length, sizeof length, "%.2f", p.length_m);
         truth_out << p.device_id << ',' << p.segment_id << ',' << (p.forward ? 1 : 0) << ','
-                  << iso_utc_ms(p.enter_ms) << ',' << iso_utc_ms(p.exit_ms) << ','
-                  << data::key(p.work) << ',' << length << '\n';
+                  << dispatch::format_time_utc(p.enter_ms) << ','
+                  << dispatch::format_time_utc(p.exit_ms) << ',' << data::key(p.work) << ','
+                  << length << '\n';
     }
     finish_partial(fixes_out, fixes_path);
     finish_partial(truth_out, truth_path);
     std::printf("%s: %zu fixes of %zu vehicles from %s to %s\n%s: %zu pieces of true path\n",
                 fixes_path.string().c_str(), count, simulator.device_ids().size(),
-                iso_utc_ms(start).c_str(), iso_utc_ms(end).c_str(), truth_path.string().c_str(),
-                simulator.truth().size());
+                dispatch::format_time_utc(start).c_str(), dispatch::format_time_utc(end).c_str(),
+                truth_path.string().c_str(), simulator.truth().size());
     return 0;
 }
 
@@ -498,17 +480,18 @@ int send_fixes(const Settings& s, dispatch::PlowSimulator& simulator) {
         return n;
     };
     auto report = [&](const char* when) {
-        std::printf(
-            "%s simulated %s: %llu fixes sent, %llu answered 200, %llu other%s%s, "
-            "%llu connection errors%s%s, %zu waiting\n",
-            when, iso_utc_ms(simulated_ms).c_str(), static_cast<unsigned long long>(counters.sent),
-            static_cast<unsigned long long>(counters.ok),
-            static_cast<unsigned long long>(counters.other),
-            counters.first_other.empty() ? "" : " (first: ",
-            counters.first_other.empty() ? "" : (counters.first_other + ")").c_str(),
-            static_cast<unsigned long long>(counters.errors),
-            counters.first_error.empty() ? "" : " (first: ",
-            counters.first_error.empty() ? "" : (counters.first_error + ")").c_str(), backlog());
+        std::printf("%s simulated %s: %llu fixes sent, %llu answered 200, %llu other%s%s, "
+                    "%llu connection errors%s%s, %zu waiting\n",
+                    when, dispatch::format_time_utc(simulated_ms).c_str(),
+                    static_cast<unsigned long long>(counters.sent),
+                    static_cast<unsigned long long>(counters.ok),
+                    static_cast<unsigned long long>(counters.other),
+                    counters.first_other.empty() ? "" : " (first: ",
+                    counters.first_other.empty() ? "" : (counters.first_other + ")").c_str(),
+                    static_cast<unsigned long long>(counters.errors),
+                    counters.first_error.empty() ? "" : " (first: ",
+                    counters.first_error.empty() ? "" : (counters.first_error + ")").c_str(),
+                    backlog());
         std::fflush(stdout);
     };
     auto stop_all = [&] {
@@ -615,7 +598,7 @@ int run_simulate(Args& args) {
     s.simulation.vehicles = static_cast<std::size_t>(*vehicles);
     s.speed_up = speed_up.value_or(1.0);
     if (!start || *start == "now") {
-        s.simulation.start_ms = now_ms();
+        s.simulation.start_ms = dispatch::now_ms();
     } else if (const auto t = dispatch::parse_time_ms(*start)) {
         s.simulation.start_ms = *t;
     } else {

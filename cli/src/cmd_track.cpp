@@ -40,12 +40,6 @@ export   writes a vehicle's stored fixes with from <= time < to as GPX 1.1 or as
          import format. T is ISO 8601 with a zone (2026-01-15T21:00:00+09:00) or Unix seconds.
 )";
 
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 /// Recomputes the coverage of the vehicles over the time the imported fixes span (the season
 /// log already holds them), so passes driven while a logger was offline count.
 void after_import(data::Project& project, std::optional<gis::RoadGraph>& graph,
@@ -101,7 +95,7 @@ int run_import(const std::vector<std::string>& rest, const std::string& device, 
 
     dispatch::FixValidator validator(devices, project.info().extent_lonlat);
     data::SeasonLog log(project.database());
-    const std::int64_t now = now_ms();
+    const std::int64_t now = dispatch::now_ms();
     std::size_t total_stored = 0;
     for (std::size_t i = 0; i < files.size(); ++i) {
         auto& fixes = contents[i];

@@ -49,12 +49,6 @@ constexpr std::size_t max_log_keys = 10'000;
 constexpr std::uint64_t log_first = 10;
 constexpr std::uint64_t log_every = 1000;
 
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 std::string json_text(const nlohmann::json& j) {
     // Messages quote what clients sent, which may not be UTF-8.
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

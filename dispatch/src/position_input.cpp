@@ -1029,6 +1029,12 @@ std::optional<std::int64_t> parse_time_ms(std::string_view text) {
     return parse_time(text, why);
 }
 
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 std::string format_time_utc(std::int64_t time_ms) {
     using namespace std::chrono;
     const std::int64_t days = (time_ms >= 0 ? time_ms : time_ms - ms_per_day + 1) / ms_per_day;

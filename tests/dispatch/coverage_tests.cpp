@@ -1,5 +1,6 @@
 #include "ykm/dispatch/coverage.hpp"
 
+#include "../data/polygon_wkb.hpp"
 #include "../data/temp_dir.hpp"
 #include "ykm/gis/crs.hpp"
 #include "ykm/gis/error.hpp"
@@ -81,21 +82,7 @@ std::vector<data::Fix> fixes_of(std::initializer_list<std::pair<WorkType, Blade>
     return out;
 }
 
-std::vector<std::uint8_t> rectangle_wkb(double min_x, double min_y, double max_x, double max_y) {
-    std::vector<std::uint8_t> wkb{1, 3, 0, 0, 0, 1, 0, 0, 0, 5, 0, 0, 0};
-    auto put = [&wkb](double d) {
-        const auto bits = std::bit_cast<std::uint64_t>(d);
-        for (int i = 0; i < 8; ++i) {
-            wkb.push_back(static_cast<std::uint8_t>(bits >> (8 * i)));
-        }
-    };
-    for (auto [x, y] : std::array<std::pair<double, double>, 5>{
-             {{min_x, min_y}, {max_x, min_y}, {max_x, max_y}, {min_x, max_y}, {min_x, min_y}}}) {
-        put(x);
-        put(y);
-    }
-    return wkb;
-}
+using test::rectangle_wkb;
 
 // The T in a project, with district 西 holding streets 1 and 3 and 東 holding street 2.
 data::Project tee_project(const std::filesystem::path& path) {

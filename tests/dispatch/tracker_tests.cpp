@@ -1,5 +1,7 @@
+#include "ykm/dispatch/position_input.hpp"
 #include "ykm/dispatch/tracker.hpp"
 
+#include "../data/polygon_wkb.hpp"
 #include "../data/temp_dir.hpp"
 #include "ykm/data/demo_town.hpp"
 #include "ykm/dispatch/simulator.hpp"
@@ -35,27 +37,7 @@ namespace {
 
 constexpr gis::Epsg zone_x{6678};
 
-std::int64_t wall_now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-std::vector<std::uint8_t> rectangle_wkb(double min_x, double min_y, double max_x, double max_y) {
-    std::vector<std::uint8_t> wkb{1, 3, 0, 0, 0, 1, 0, 0, 0, 5, 0, 0, 0};
-    auto put = [&wkb](double d) {
-        const auto bits = std::bit_cast<std::uint64_t>(d);
-        for (int i = 0; i < 8; ++i) {
-            wkb.push_back(static_cast<std::uint8_t>(bits >> (8 * i)));
-        }
-    };
-    for (auto [x, y] : std::array<std::pair<double, double>, 5>{
-             {{min_x, min_y}, {max_x, min_y}, {max_x, max_y}, {min_x, max_y}, {min_x, min_y}}}) {
-        put(x);
-        put(y);
-    }
-    return wkb;
-}
+using test::rectangle_wkb;
 
 void add_vehicle(data::Project& project, const std::string& code, const std::string& device,
                  std::optional<std::int64_t> district) {
@@ -177,7 +159,7 @@ struct StreetFixture {
     test::TempDir dir;
     std::filesystem::path path = dir / "street.ykm";
     std::optional<data::Project> log_project;
-    std::int64_t t0 = wall_now_ms() / 1000 * 1000 - 2 * 3'600'000;
+    std::int64_t t0 = dispatch::now_ms() / 1000 * 1000 - 2 * 3'600'000;
 };
 
 const dispatch::VehicleStatus& status_of(const std::vector<dispatch::VehicleStatus>& all,
@@ -545,7 +527,7 @@ BOOST_AUTO_TEST_CASE(simulated_plows_are_covered_where_they_plowed) {
     options.vehicles = 3;
     options.seed = 7;
     options.noise_m = 8.0;
-    options.start_ms = wall_now_ms() / 1000 * 1000 - 3 * 3'600'000;
+    options.start_ms = dispatch::now_ms() / 1000 * 1000 - 3 * 3'600'000;
     dispatch::PlowSimulator sim(*project, graph, options);
     const std::map<std::string, std::int64_t> vehicle_of{
         {"plow-1", 1}, {"plow-2", 2}, {"plow-3", 3}};
