@@ -60,4 +60,18 @@ std::vector<std::string> Args::positional(std::size_t min, std::size_t max,
     return args;
 }
 
+std::optional<std::string> Args::take_subcommand(std::initializer_list<std::string_view> names) {
+    if (m_args.empty()) {
+        return std::nullopt;
+    }
+    for (const std::string_view name : names) {
+        if (m_args.front() == name) {
+            std::string taken = m_args.front();
+            m_args.erase(m_args.begin());
+            return taken;
+        }
+    }
+    return std::nullopt;
+}
+
 } // namespace ykm::cli

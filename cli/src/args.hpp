@@ -2,8 +2,10 @@
 
 #include "ykm/gis/error.hpp"
 
+#include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ykm::cli {
@@ -21,6 +23,8 @@ public:
     std::vector<std::string> take_all(const std::string& name);
     /// Takes a flag `--name`; true when present.
     bool flag(const std::string& name);
+    /// Takes the first argument when it is one of `names` (a subcommand).
+    std::optional<std::string> take_subcommand(std::initializer_list<std::string_view> names);
     /// The remaining arguments, after checking that none is an unknown option.
     std::vector<std::string> positional();
     /// The remaining arguments, requiring between `min` and `max` of them.

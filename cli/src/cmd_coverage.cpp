@@ -1,4 +1,5 @@
 #include "commands.hpp"
+#include "jst_time.hpp"
 
 #include "ykm/data/project.hpp"
 #include "ykm/dispatch/coverage.hpp"
@@ -13,49 +14,6 @@
 
 namespace ykm::cli {
 namespace {
-
-constexpr std::int64_t jst_offset_ms = 9 * 3'600'000; // Asia/Tokyo: UTC+9, no DST
-
-// The fix-time parser (dispatch::parse_time_ms) with two conveniences for staff at a terminal:
-// a date alone or a time to the minute ("2024-01-15", "2024-01-15 21:00"), and Japan time when
-// no zone is given.
-std::optional<std::int64_t> parse_time_ms(std::string text) {
-    if (text.size() >= 10 && text[4] == '-' && text[7] == '-') {
-        if (text.size() == 10) {
-            text += "T00:00";
-        }
-        if (text.size() == 16 || (text.size() > 16 && text[16] != ':')) {
-            text.insert(16, ":00");
-        }
-        if (text.find_first_of("Zz+-", 19) == std::string::npos) {
-            text += "+09:00";
-        }
-    }
-    return dispatch::parse_time_ms(text);
-}
-
-// The value of a time option, if given; throws naming the option when it does not parse.
-std::optional<std::int64_t> time_option(Args& args, const std::string& name) {
-    const auto text = args.take(name);
-    if (!text) {
-        return std::nullopt;
-    }
-    const auto ms = parse_time_ms(*text);
-    if (!ms) {
-        throw Error(name + ": '" + *text +
-                    "' is not a time (ISO 8601 such as 2024-01-15T21:00+09:00, "
-                    "'YYYY-MM-DD HH:MM' in JST, or Unix seconds)");
-    }
-    return ms;
-}
-
-// ISO 8601 in Japan time, to the second, the time staff read.
-std::string iso_jst(std::int64_t ms) {
-    const std::int64_t second = (ms >= 0 ? ms : ms - 999) / 1000 * 1000;
-    std::string text = dispatch::format_time_utc(second + jst_offset_ms);
-    text.pop_back(); // the Z
-    return text + "+09:00";
-}
 
 nlohmann::json row_json(const dispatch::CoverageRow& row) {
     return {{"key", row.key},

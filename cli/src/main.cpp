@@ -50,6 +50,9 @@ Commands:
                                 % of km cleared by priority class and district
   coverage PROJECT --rebuild [--since T] [--until T]
                                 match the season log's fixes again and recompute the passes
+  plan PROJECT --district D [--vehicles A,B] [--start HH:MM] [--out PLAN.geojson]
+                                plan the plow routes of a district (class 1 first) and
+                                store the plan; plan list/show/export/sheet/gpx
   carp INSTANCE.dat --out SOLUTION.json [--time-limit S] [--seed N] [--threads T]
                                 solve a CARP benchmark instance (CARPLIB .dat) and write
                                 its routes as JSON
@@ -76,6 +79,7 @@ int main(int argc, char** argv) {
         {"export", run_export},     {"demo-town", run_demo_town}, {"render", run_render},
         {"fleet", run_fleet},       {"serve", run_serve},         {"track", run_track},
         {"simulate", run_simulate}, {"coverage", run_coverage},   {"carp", run_carp},
+        {"plan", run_plan},
     };
     const auto command = commands.find(all[0]);
     if (command == commands.end()) {

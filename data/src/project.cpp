@@ -183,8 +183,59 @@ CREATE INDEX alerts_time ON alerts (time_ms);
     create_spatial_index(db, "geofences");
 }
 
+// Version 3: route plans (a plan, each vehicle's route summary, and every driven step as a line
+// that GIS tools open) and turnaround places on the road network (where a plow may turn back).
+void migrate_2_to_3(Database& db, int srid) {
+    db.exec(R"sql(
+ALTER TABLE road_nodes ADD COLUMN turnaround INTEGER NOT NULL DEFAULT 0 CHECK (turnaround IN (0, 1));
+CREATE TABLE plans (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    district_id INTEGER,
+    created_ms INTEGER NOT NULL,
+    start_ms INTEGER NOT NULL,
+    seed INTEGER NOT NULL,
+    request TEXT NOT NULL,
+    summary TEXT NOT NULL
+);
+CREATE TABLE plan_routes (
+    plan_id INTEGER NOT NULL REFERENCES plans (id) ON DELETE CASCADE,
+    route_index INTEGER NOT NULL,
+    vehicle_id INTEGER NOT NULL,
+    vehicle_code TEXT NOT NULL,
+    services TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    PRIMARY KEY (plan_id, route_index)
+);
+CREATE TABLE plan_steps (
+    id INTEGER PRIMARY KEY,
+    plan_id INTEGER NOT NULL REFERENCES plans (id) ON DELETE CASCADE,
+    route_index INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('service', 'deadhead', 'site')),
+    number INTEGER NOT NULL DEFAULT 0,
+    segment_id INTEGER,
+    forward INTEGER CHECK (forward IN (0, 1)),
+    pass INTEGER NOT NULL DEFAULT 0,
+    site INTEGER,
+    priority INTEGER NOT NULL DEFAULT 0,
+    start_s REAL NOT NULL,
+    end_s REAL NOT NULL,
+    length_m REAL NOT NULL
+);
+CREATE INDEX plan_steps_route ON plan_steps (plan_id, route_index, seq);
+)sql");
+    Statement add(db, "SELECT AddGeometryColumn('plan_steps', 'geom', ?, 'LINESTRING', 'XY')");
+    add.bind(1, srid);
+    if (!add.step() || add.column_int(0) != 1) {
+        throw Error(db.path().string() + ": cannot add the geometry column of plan_steps");
+    }
+    create_spatial_index(db, "plan_steps");
+}
+
 using Migration = void (*)(Database&, int);
-constexpr std::array<Migration, current_schema_version> migrations{migrate_0_to_1, migrate_1_to_2};
+constexpr std::array<Migration, current_schema_version> migrations{migrate_0_to_1, migrate_1_to_2,
+                                                                   migrate_2_to_3};
 
 void run_migrations(Database& db, int from, int srid) {
     for (int v = from; v < current_schema_version; ++v) {

@@ -4,6 +4,7 @@
 #include "fleet_panels.hpp"
 #include "layers_panel.hpp"
 #include "map_canvas.hpp"
+#include "planner_panel.hpp"
 #include "preferences_dialog.hpp"
 #include "side_panels.hpp"
 #include "ykm/data/map_query.hpp"
@@ -76,6 +77,10 @@ enum CommandId : int {
     id_follow,
     id_draw_zone,
     id_fleet_timer,
+    id_plan_routes,
+    id_plan_open,
+    id_plan_undo,
+    id_plan_redo,
 };
 
 constexpr int status_lonlat = 0;
@@ -91,6 +96,7 @@ const char* const pane_search = "search";
 const char* const pane_map = "map";
 const char* const pane_vehicles = "vehicles";
 const char* const pane_alerts = "alerts";
+const char* const pane_planner = "planner";
 
 /// The live fleet is shown this often.
 constexpr int fleet_refresh_ms = 1000;
@@ -217,6 +223,7 @@ MainFrame::MainFrame(const Preferences& preferences, UiLanguage language, const 
 
     build_panes();
     build_fleet_panes();
+    build_planner_pane();
     m_default_perspective = m_aui.SavePerspective();
     if (restore_layout) {
         restore_settings();
@@ -324,6 +331,16 @@ void MainFrame::build_menus() {
                            _("Click the corners of a zone on the map; double-click or Enter to "
                              "finish, Esc to cancel"));
 
+    auto* plan = new wxMenu;
+    plan->Append(id_plan_routes, _("Snow &route planning...\tCtrl+Shift+R"),
+                 _("Plan in which order a district's plows clear its roads"));
+    plan->Append(id_plan_open, _("&Open stored plan..."),
+                 _("Open a route plan stored in the project"));
+    plan->AppendSeparator();
+    plan->Append(id_plan_undo, _("&Undo plan edit\tCtrl+Z"), _("Undo the last edit of the routes"));
+    plan->Append(id_plan_redo, _("&Redo plan edit\tCtrl+Y"),
+                 _("Redo the edit of the routes undone"));
+
     auto* help = new wxMenu;
     help->Append(wxID_ABOUT, _("&About Yukimichi\tF1"));
 
@@ -333,6 +350,7 @@ void MainFrame::build_menus() {
     bar->Append(layers, _("&Layers"));
     bar->Append(search, _("&Search"));
     bar->Append(fleet, _("V&ehicles"));
+    bar->Append(plan, _("&Plan"));
     bar->Append(help, _("&Help"));
     SetMenuBar(bar);
 
@@ -471,6 +489,19 @@ void MainFrame::build_menus() {
         id_find_road);
     Bind(
         wxEVT_MENU, [this](wxCommandEvent&) { show_about(); }, wxID_ABOUT);
+    Bind(
+        wxEVT_MENU, [this](wxCommandEvent&) { show_planner(); }, id_plan_routes);
+    Bind(
+        wxEVT_MENU,
+        [this](wxCommandEvent&) {
+            show_planner();
+            m_planner->open_stored();
+        },
+        id_plan_open);
+    Bind(
+        wxEVT_MENU, [this](wxCommandEvent&) { m_planner->undo(); }, id_plan_undo);
+    Bind(
+        wxEVT_MENU, [this](wxCommandEvent&) { m_planner->redo(); }, id_plan_redo);
 }
 
 void MainFrame::build_toolbar() {
@@ -608,6 +639,10 @@ void MainFrame::build_panes() {
                                   .CloseButton(true));
     m_aui.Bind(wxEVT_AUI_PANE_CLOSE, [this](wxAuiManagerEvent& event) {
         event.Skip();
+        // Routes on the map with no panel to explain them would be mistaken for a layer.
+        if (event.GetPane() != nullptr && event.GetPane()->name == pane_planner) {
+            m_canvas->set_route_overlay({});
+        }
         CallAfter([this] { update_command_states(); });
     });
 }
@@ -632,6 +667,7 @@ void MainFrame::restore_settings() {
         m_aui.GetPane(pane_identify).Caption(_("Identify"));
         m_aui.GetPane(pane_vehicles).Caption(_("Vehicles"));
         m_aui.GetPane(pane_alerts).Caption(_("Alerts"));
+        m_aui.GetPane(pane_planner).Caption(_("Route planning"));
     }
 }
 
@@ -700,6 +736,10 @@ void MainFrame::size_panes_and_status() {
     m_aui.GetPane(pane_alerts)
         .BestSize(50 * char_px, fleet_height)
         .MinSize(30 * char_px, 6 * line_px);
+    const int planner_width = std::max(40 * char_px, m_planner->GetSizer()->GetMinSize().x + 16);
+    m_aui.GetPane(pane_planner)
+        .BestSize(planner_width, 40 * line_px)
+        .MinSize(planner_width, 20 * line_px);
 
     wxStatusBar* status = GetStatusBar();
     if (status == nullptr) {
@@ -797,6 +837,8 @@ bool MainFrame::open_project(const std::filesystem::path& path) {
         m_canvas->show_project(path, extent);
         m_identify->clear();
         m_search->clear();
+        m_canvas->set_route_overlay({});
+        m_planner->set_project(*m_project, *m_info);
         start_live_fleet(path);
 
         SetTitle(utf8(window_title(path.filename().string())));
@@ -848,8 +890,12 @@ void MainFrame::update_command_states() {
                          id_zoom_roads, id_zoom_districts,  id_zoom_depots,     id_zoom_dump_sites,
                          id_export_pdf, id_print,           id_export_png,      id_open_basemap,
                          id_find_road,  id_colour_priority, id_colour_coverage, id_fleet_dialog,
-                         id_draw_zone}) {
+                         id_draw_zone,  id_plan_routes,     id_plan_open}) {
         enable(id, open);
+    }
+    if (m_planner != nullptr) {
+        enable(id_plan_undo, m_planner->can_undo());
+        enable(id_plan_redo, m_planner->can_redo());
     }
     enable(id_follow, open && (m_selected.has_value() || m_following.has_value()));
     const bool coverage = m_canvas->style().road_colouring == gis::RoadColouring::time_since_pass;
@@ -1206,6 +1252,42 @@ void MainFrame::build_fleet_panes() {
                                       .BestSize(320, 190)
                                       .MinSize(240, 120)
                                       .CloseButton(true));
+}
+
+void MainFrame::build_planner_pane() {
+    PlannerPanel::Callbacks callbacks;
+    callbacks.report_error = [this](const wxString& title, const wxString& message) {
+        m_report_error(title, message);
+    };
+    callbacks.show_routes = [this](std::vector<RouteOverlayLine> lines) {
+        m_canvas->set_route_overlay(std::move(lines));
+    };
+    callbacks.state_changed = [this] { update_command_states(); };
+    m_planner = new PlannerPanel(this, std::move(callbacks));
+    // Hidden until Plan → Snow route planning: most nights nobody plans routes.
+    m_aui.AddPane(m_planner, wxAuiPaneInfo()
+                                 .Name(pane_planner)
+                                 .Caption(_("Route planning"))
+                                 .Right()
+                                 .Layer(0)
+                                 .Position(0)
+                                 .BestSize(340, 600)
+                                 .MinSize(260, 300)
+                                 .CloseButton(true)
+                                 .Hide());
+}
+
+void MainFrame::show_planner() {
+    if (!m_project) {
+        return;
+    }
+    wxAuiPaneInfo& pane = m_aui.GetPane(pane_planner);
+    if (!pane.IsShown()) {
+        pane.Show();
+        m_aui.Update();
+        m_planner->redraw();
+    }
+    update_command_states();
 }
 
 void MainFrame::set_gps_override(std::optional<std::string> gps_listen, bool no_gps_server) {

@@ -32,6 +32,7 @@ class AlertsPanel;
 class IdentifyPanel;
 class LayersPanel;
 class MapCanvas;
+class PlannerPanel;
 class SearchPanel;
 class VehiclePanel;
 
@@ -69,6 +70,10 @@ public:
     [[nodiscard]] LayersPanel& layers_panel() { return *m_layers; }
     [[nodiscard]] VehiclePanel& vehicle_panel() { return *m_vehicle_panel; }
     [[nodiscard]] AlertsPanel& alerts_panel() { return *m_alerts_panel; }
+    [[nodiscard]] PlannerPanel& planner_panel() { return *m_planner; }
+
+    /// Plan → Snow route planning: shows the route planner panel.
+    void show_planner();
 
     // ----- the live fleet -----
 
@@ -93,7 +98,7 @@ public:
     void select_vehicle(std::optional<std::int64_t> vehicle_id);
     /// Keeps the vehicle in the centre of the map as it moves; std::nullopt stops.
     void follow_vehicle(std::optional<std::int64_t> vehicle_id);
-    /// Shows or hides a pane: "layers", "identify", "search", "vehicles" or "alerts".
+    /// Shows or hides a pane: "layers", "identify", "search", "vehicles", "alerts" or "planner".
     void show_pane(const std::string& name, bool show);
     /// Arms the map's zone tool (Vehicles → Draw geofence).
     void arm_zone_tool(bool armed);
@@ -145,6 +150,7 @@ private:
     void on_close(wxCloseEvent& event);
 
     void build_fleet_panes();
+    void build_planner_pane();
     void start_live_fleet(const std::filesystem::path& path);
     [[nodiscard]] std::optional<dispatch::IngestOptions> gps_server_options();
     void on_fleet_timer(wxTimerEvent& event);
@@ -189,6 +195,7 @@ private:
     // ----- the live fleet -----
     VehiclePanel* m_vehicle_panel = nullptr;
     AlertsPanel* m_alerts_panel = nullptr;
+    PlannerPanel* m_planner = nullptr;
     std::unique_ptr<LiveFleet> m_live;
     std::optional<std::string> m_gps_listen;
     bool m_no_gps_server = false;

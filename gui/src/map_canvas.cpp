@@ -190,6 +190,11 @@ void MapCanvas::set_overlay(FleetOverlay overlay) {
     Refresh(false);
 }
 
+void MapCanvas::set_route_overlay(std::vector<RouteOverlayLine> lines) {
+    m_route_lines = std::move(lines);
+    Refresh(false);
+}
+
 std::optional<std::int64_t> MapCanvas::vehicle_at(wxPoint pixel) const {
     const double scale = m_style.text_scale;
     const auto found =
@@ -337,7 +342,7 @@ void MapCanvas::paint() {
 
 void MapCanvas::paint_overlay(wxPaintDC& dc) {
     if (m_overlay.markers.empty() && m_overlay.zones.empty() && m_zone_draft.empty() &&
-        !m_zone_tool) {
+        !m_zone_tool && m_route_lines.empty()) {
         return;
     }
     const auto start = std::chrono::steady_clock::now();
@@ -345,11 +350,53 @@ void MapCanvas::paint_overlay(wxPaintDC& dc) {
     if (!gc) {
         return;
     }
+    // Under the vehicles and zones, so that a route never hides a plow's marker.
+    paint_route_lines(*gc);
     m_painter.draw(*gc, m_overlay, m_view, m_style.text_scale, m_zone_draft,
                    m_zone_tool ? m_pointer : std::nullopt);
     gc.reset();
     if (!m_overlay.markers.empty()) {
         m_times.overlay_ms.push_back(elapsed_ms(start));
+    }
+}
+
+void MapCanvas::paint_route_lines(wxGraphicsContext& gc) const {
+    if (m_route_lines.empty()) {
+        return;
+    }
+    gc.SetAntialiasMode(wxANTIALIAS_DEFAULT);
+    const gis::Box extent = m_view.extent();
+    for (const RouteOverlayLine& line : m_route_lines) {
+        if (line.points.size() < 2) {
+            continue;
+        }
+        gis::Box box = gis::Box::empty();
+        for (const gis::XY& p : line.points) {
+            box.extend(p);
+        }
+        if (box.max_x < extent.min_x || box.min_x > extent.max_x || box.max_y < extent.min_y ||
+            box.min_y > extent.max_y) {
+            continue;
+        }
+        wxGraphicsPath path = gc.CreatePath();
+        gis::XY last{};
+        for (std::size_t i = 0; i < line.points.size(); ++i) {
+            const gis::XY p = m_view.to_pixel(line.points[i]);
+            if (i == 0) {
+                path.MoveToPoint(p.x, p.y);
+            } else if (std::abs(p.x - last.x) + std::abs(p.y - last.y) >= 0.5 ||
+                       i + 1 == line.points.size()) {
+                path.AddLineToPoint(p.x, p.y);
+            } else {
+                continue;
+            }
+            last = p;
+        }
+        gc.SetPen(gc.CreatePen(wxGraphicsPenInfo(line.colour)
+                                   .Width(line.width_px * m_style.text_scale)
+                                   .Join(wxJOIN_ROUND)
+                                   .Cap(wxCAP_ROUND)));
+        gc.StrokePath(path);
     }
 }
 

@@ -8,6 +8,7 @@
 #include "ykm/gui/view_history.hpp"
 
 #include <wx/bitmap.h>
+#include <wx/colour.h>
 #include <wx/dcclient.h>
 #include <wx/window.h>
 
@@ -20,6 +21,13 @@
 #include <vector>
 
 namespace ykm::gui {
+
+/// A line drawn over the map in a colour of its own (a planned route), project CRS.
+struct RouteOverlayLine {
+    gis::Polyline points;
+    wxColour colour;
+    double width_px = 2.0; ///< at text scale 1
+};
 
 /// The map: shows the pictures a MapWorker draws off the UI thread. While a new picture is being
 /// drawn, pan and zoom move and scale the last one, so input never waits for drawing.
@@ -80,6 +88,11 @@ public:
     /// The vehicles, track and zones drawn over the map; repainted without a new picture.
     void set_overlay(FleetOverlay overlay);
     [[nodiscard]] const FleetOverlay& overlay() const { return m_overlay; }
+    /// Planned routes drawn over the map, under the vehicles; repainted without a new picture.
+    void set_route_overlay(std::vector<RouteOverlayLine> lines);
+    [[nodiscard]] const std::vector<RouteOverlayLine>& route_overlay() const {
+        return m_route_lines;
+    }
     /// The marker under `pixel` (client coordinates); std::nullopt when none.
     [[nodiscard]] std::optional<std::int64_t> vehicle_at(wxPoint pixel) const;
     /// The pixel of a map point in the current view.
@@ -124,6 +137,7 @@ private:
     void on_double_click(wxMouseEvent& event);
     void end_drag();
     void paint_overlay(wxPaintDC& dc);
+    void paint_route_lines(wxGraphicsContext& gc) const;
 
     Listener m_listener;
     std::unique_ptr<MapWorker> m_worker;
@@ -151,6 +165,7 @@ private:
     gis::MapView m_drag_start_view;
 
     FleetOverlay m_overlay;
+    std::vector<RouteOverlayLine> m_route_lines;
     OverlayPainter m_painter;
     bool m_zone_tool = false;
     std::vector<gis::XY> m_zone_draft;

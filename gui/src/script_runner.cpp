@@ -4,6 +4,7 @@
 #include "layers_panel.hpp"
 #include "main_frame.hpp"
 #include "map_canvas.hpp"
+#include "planner_panel.hpp"
 #include "screenshot.hpp"
 #include "side_panels.hpp"
 #include "ykm/gis/error.hpp"
@@ -452,6 +453,90 @@ void ScriptRunner::add_step(const ScriptStep& step) {
             return true;
         });
         return;
+    case ScriptAction::plan_open:
+        m_actions.emplace_back([this, district = step.text] {
+            m_frame.show_planner();
+            if (!m_frame.planner_panel().choose_district(district)) {
+                std::fprintf(stderr, "yukimichi: no district %s in the planner\n",
+                             district.c_str());
+                m_exit_code = 1;
+                m_actions.clear();
+            }
+            return true;
+        });
+        return;
+    case ScriptAction::plan_run:
+        m_actions.emplace_back([this, seconds = static_cast<int>(std::lround(n[0]))] {
+            m_frame.planner_panel().set_time_limit(seconds);
+            m_frame.planner_panel().run();
+            return true;
+        });
+        return;
+    case ScriptAction::plan_wait: {
+        auto until = std::make_shared<std::optional<std::chrono::steady_clock::time_point>>();
+        m_actions.emplace_back([this, until, ms = std::lround(n[0] * 1000.0)] {
+            const auto now = std::chrono::steady_clock::now();
+            if (!*until) {
+                *until = now + std::chrono::milliseconds(ms);
+            }
+            if (!m_frame.planner_panel().running()) {
+                return true;
+            }
+            if (now >= **until) {
+                std::fprintf(stderr, "yukimichi: plan_wait: the planner did not finish\n");
+                m_exit_code = 1;
+                m_actions.clear();
+                return true;
+            }
+            return false;
+        });
+        return;
+    }
+    case ScriptAction::plan_move:
+        m_actions.emplace_back([this, from = step.words.at(0), to = step.words.at(2),
+                                number = std::stoi(step.words.at(1))] {
+            PlannerPanel& planner = m_frame.planner_panel();
+            if (!planner.choose_service(from, number) || !planner.move_chosen_to(to)) {
+                std::fprintf(stderr, "yukimichi: plan_move: no service %d of %s or no %s\n", number,
+                             from.c_str(), to.c_str());
+                m_exit_code = 1;
+            }
+            return true;
+        });
+        return;
+    case ScriptAction::plan:
+        m_actions.emplace_back([this, button = step.text] {
+            PlannerPanel& planner = m_frame.planner_panel();
+            if (button == "undo") {
+                planner.undo();
+            } else if (button == "redo") {
+                planner.redo();
+            } else if (button == "up") {
+                planner.press_up();
+            } else if (button == "down") {
+                planner.press_down();
+            } else if (button == "save") {
+                planner.save();
+            } else {
+                planner.cancel();
+            }
+            return true;
+        });
+        return;
+    case ScriptAction::plan_load:
+        m_actions.emplace_back([this, which = step.text] {
+            m_frame.show_planner();
+            PlannerPanel& planner = m_frame.planner_panel();
+            const bool started =
+                which == "latest" ? planner.open_latest() : planner.open_plan(std::stoll(which));
+            if (!started) {
+                std::fprintf(stderr, "yukimichi: plan_load:%s: no such plan\n", which.c_str());
+                m_exit_code = 1;
+                m_actions.clear();
+            }
+            return true;
+        });
+        return;
     case ScriptAction::wheel_steps: {
         const int steps = std::max(0, static_cast<int>(std::lround(n[0])));
         for (int i = 0; i < steps; ++i) {
@@ -562,6 +647,45 @@ nlohmann::json ScriptRunner::fleet_json() const {
     };
 }
 
+nlohmann::json ScriptRunner::planner_json() const {
+    PlannerPanel& planner = m_frame.planner_panel();
+    nlohmann::json tree = nlohmann::json::array();
+    for (const wxString& line : planner.tree_lines()) {
+        tree.push_back(utf8(line));
+    }
+    nlohmann::json colours = nlohmann::json::array();
+    std::size_t service_lines = 0;
+    for (const RouteOverlayLine& line : m_frame.canvas().route_overlay()) {
+        const std::string hex(line.colour.GetAsString(wxC2S_HTML_SYNTAX).utf8_str());
+        if (std::find(colours.begin(), colours.end(), hex) == colours.end()) {
+            colours.push_back(hex);
+        }
+        service_lines += line.width_px > 2.0 ? 1 : 0;
+    }
+    nlohmann::json result{
+        {"running", planner.running()},
+        {"has_plan", planner.has_plan()},
+        {"status", utf8(planner.status_text())},
+        {"figures", utf8(planner.figures_text())},
+        {"tree", tree},
+        {"route_lines", m_frame.canvas().route_overlay().size()},
+        {"service_lines", service_lines},
+        {"route_colours", colours},
+        {"can_undo", planner.can_undo()},
+        {"can_redo", planner.can_redo()},
+        {"plan_id", nullptr},
+        {"routes", nullptr},
+    };
+    if (planner.stored_plan_id()) {
+        result["plan_id"] = *planner.stored_plan_id();
+    }
+    if (const PlanEditor* editor = planner.editor()) {
+        result["routes"] = editor->routes().tasks;
+        result["makespan_s"] = editor->evaluation().makespan_s;
+    }
+    return result;
+}
+
 std::string ScriptRunner::result_json() const {
     MapCanvas& canvas = m_frame.canvas();
     nlohmann::json json;
@@ -593,6 +717,7 @@ std::string ScriptRunner::result_json() const {
     json["roads_in_view"] = times.roads_in_view;
     json["overlay_ms"] = times.overlay_ms;
     json["fleet"] = fleet_json();
+    json["planner"] = planner_json();
     return json.dump();
 }
 

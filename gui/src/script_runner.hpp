@@ -47,6 +47,7 @@ private:
     void on_tick(wxTimerEvent& event);
     [[nodiscard]] std::string result_json() const;
     [[nodiscard]] nlohmann::json fleet_json() const;
+    [[nodiscard]] nlohmann::json planner_json() const;
 
     MainFrame& m_frame;
     Finished m_finished;

@@ -27,7 +27,7 @@ constexpr int layer_and_number = -3;
 /// Pixel pairs, at least three of them.
 constexpr int pixel_pairs = -4;
 
-constexpr std::array<ActionSpec, 34> action_specs{{
+constexpr std::array<ActionSpec, 39> action_specs{{
     {"click", ScriptAction::click, 2},
     {"drag", ScriptAction::drag, 4},
     {"boxzoom", ScriptAction::box_zoom, 4},
@@ -61,6 +61,12 @@ constexpr std::array<ActionSpec, 34> action_specs{{
     {"remove_zone", ScriptAction::remove_zone, text_argument},
     {"fleet_edit", ScriptAction::fleet_edit, text_argument},
     {"fleet_import", ScriptAction::fleet_import, text_argument},
+    {"plan_open", ScriptAction::plan_open, text_argument},
+    {"plan_run", ScriptAction::plan_run, 1},
+    {"plan_wait", ScriptAction::plan_wait, 1},
+    {"plan_move", ScriptAction::plan_move, text_argument},
+    {"plan", ScriptAction::plan, text_argument},
+    {"plan_load", ScriptAction::plan_load, text_argument},
 }};
 
 /// Splits the text of a several-field action and checks its fields; throws naming the item.
@@ -90,13 +96,41 @@ void check_text_fields(ScriptStep& step, std::string_view item) {
         return;
     case ScriptAction::pane: {
         step.words = split(2);
-        static constexpr std::array<std::string_view, 5> panes{"layers", "identify", "search",
-                                                               "vehicles", "alerts"};
+        static constexpr std::array<std::string_view, 6> panes{"layers",   "identify", "search",
+                                                               "vehicles", "alerts",   "planner"};
         if (step.words.size() != 2 ||
             std::find(panes.begin(), panes.end(), step.words[0]) == panes.end() ||
             (step.words[1] != "show" && step.words[1] != "hide")) {
             throw bad("expected pane:NAME,show|hide with NAME one of layers, identify, search, "
-                      "vehicles, alerts");
+                      "vehicles, alerts, planner");
+        }
+        return;
+    }
+    case ScriptAction::plan_move: {
+        step.words = split(3);
+        int number = 0;
+        const std::string& n = step.words.size() == 3 ? step.words[1] : std::string();
+        const auto [end, error] = std::from_chars(n.data(), n.data() + n.size(), number);
+        if (step.words.size() != 3 || step.words[0].empty() || step.words[2].empty() ||
+            error != std::errc{} || end != n.data() + n.size() || number < 1) {
+            throw bad("expected plan_move:FROM_VEHICLE,N,TO_VEHICLE with N from 1");
+        }
+        return;
+    }
+    case ScriptAction::plan_load: {
+        std::int64_t id = 0;
+        const std::string& t = step.text;
+        const auto [end, error] = std::from_chars(t.data(), t.data() + t.size(), id);
+        if (t != "latest" && (error != std::errc{} || end != t.data() + t.size() || id < 1)) {
+            throw bad("expected plan_load:ID or plan_load:latest");
+        }
+        return;
+    }
+    case ScriptAction::plan: {
+        static constexpr std::array<std::string_view, 6> buttons{"undo", "redo", "up",
+                                                                 "down", "save", "stop"};
+        if (std::find(buttons.begin(), buttons.end(), step.text) == buttons.end()) {
+            throw bad("the planner's button is undo, redo, up, down, save or stop");
         }
         return;
     }

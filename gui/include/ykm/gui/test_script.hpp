@@ -42,7 +42,8 @@ enum class ScriptAction {
     wait_ms,         ///< "wait_ms:MS": lets the window run for MS milliseconds
     wait_file,       ///< "wait_file:PATH": until PATH exists (60 s at most), e.g. until a
                      ///< test has sent its fixes
-    pane,            ///< "pane:NAME,show|hide": layers, identify, search, vehicles or alerts
+    pane,            ///< "pane:NAME,show|hide": layers, identify, search, vehicles, alerts or
+                     ///< planner
     filter_vehicles, ///< "filter_vehicles:TEXT": types TEXT into the vehicle panel's filter
     filter_state,    ///< "filter_state:KEY": the state filter, a state key or "all"
     gps_port_file,   ///< "gps_port_file:PATH": writes the GPS server's HTTP port to PATH
@@ -53,6 +54,17 @@ enum class ScriptAction {
     fleet_edit,      ///< "fleet_edit:CODE,FIELD,VALUE": in the fleet dialog's vehicle editor,
                      ///< FIELD (code, plate, width, device) set to VALUE, then OK
     fleet_import,    ///< "fleet_import:CSV": the fleet dialog's CSV import
+    // Route planning.
+    plan_open, ///< "plan_open:DISTRICT": Plan → Snow route planning, then the district chosen
+               ///< (its vehicles ticked)
+    plan_run,  ///< "plan_run:S": the time limit set to S seconds, then Run
+    plan_wait, ///< "plan_wait:S": until the planner has finished and shows its plan (S s at
+               ///< most)
+    plan_move, ///< "plan_move:FROM,N,TO": service N (from 1) of vehicle FROM chosen in the
+               ///< route tree and moved to vehicle TO with the Move button
+    plan,      ///< "plan:undo|redo|up|down|save|stop": the planner's button
+    plan_load, ///< "plan_load:ID" or "plan_load:latest": opens a stored plan as Plan → Open
+               ///< stored plan does after its list
 };
 
 /// One item of a test script.
