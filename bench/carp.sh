@@ -7,14 +7,15 @@
 #   bench/carp.sh YKM [SET...]
 #
 # YKM is the ykm binary (build it in Release). SET is gdb, val, kshs, bmcv or egl (default:
-# gdb val). Environment: TIME_LIMIT (default 5) seconds per instance; SEED (default 1);
-# DATA, the carp data folder (default: ../shared/data/carp beside the repository); BENCH_DIR,
-# a folder for the solutions (default: a temporary folder, removed at the end).
+# gdb val). Environment: TIME_LIMIT (default 5) seconds per instance, TIME_LIMIT_<SET> for one
+# set (TIME_LIMIT_egl=60); THREADS (default 1) searches in parallel; SEED (default 1); DATA,
+# the carp data folder (default: ../shared/data/carp beside the repository); BENCH_DIR, a
+# folder for the solutions (default: a temporary folder, removed at the end).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 if [[ $# -lt 1 || $1 == -h || $1 == --help ]]; then
-    sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
 fi
 ykm=$(realpath "$1")
@@ -23,6 +24,7 @@ sets=("$@")
 [[ ${#sets[@]} -gt 0 ]] || sets=(gdb val)
 time_limit=${TIME_LIMIT:-5}
 seed=${SEED:-1}
+threads=${THREADS:-1}
 data=${DATA:-$here/../../shared/data/carp}
 [[ -x $ykm ]] || { echo "carp.sh: $ykm is not an executable" >&2; exit 2; }
 [[ -f $data/bkv.csv ]] || { echo "carp.sh: no $data/bkv.csv" >&2; exit 2; }
@@ -38,6 +40,8 @@ fi
 results=$work/results.csv
 : >"$results"
 for set in "${sets[@]}"; do
+    set_limit_var=TIME_LIMIT_$set
+    set_limit=${!set_limit_var:-$time_limit}
     # Instance files in the order of bkv.csv (gdb1, gdb2, ..., 1A, 1B, ...).
     python3 - "$data/bkv.csv" "$set" <<'PY' >"$work/files.txt"
 import csv, sys
@@ -47,8 +51,8 @@ for row in csv.DictReader(open(sys.argv[1])):
 PY
     while read -r name file reference; do
         start=$(date +%s.%N)
-        cost=$("$ykm" carp "$data/$file" --time-limit "$time_limit" --seed "$seed" \
-            --out "$work/$name.json" | tail -1 | sed 's/^cost=//')
+        cost=$("$ykm" carp "$data/$file" --time-limit "$set_limit" --seed "$seed" \
+            --threads "$threads" --out "$work/$name.json" | tail -1 | sed 's/^cost=//')
         end=$(date +%s.%N)
         echo "$set,$name,$cost,$reference,$(echo "$end - $start" | bc)" >>"$results"
     done <"$work/files.txt"

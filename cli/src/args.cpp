@@ -1,5 +1,8 @@
 #include "args.hpp"
 
+#include <cmath>
+#include <stdexcept>
+
 namespace ykm::cli {
 
 std::optional<std::string> Args::take(const std::string& name) {
@@ -72,6 +75,30 @@ std::optional<std::string> Args::take_subcommand(std::initializer_list<std::stri
         }
     }
     return std::nullopt;
+}
+
+double parse_non_negative(const std::string& text, const std::string& what) {
+    try {
+        std::size_t used = 0;
+        const double value = std::stod(text, &used);
+        if (used == text.size() && std::isfinite(value) && value >= 0) {
+            return value;
+        }
+    } catch (const std::exception&) {
+    }
+    throw UsageError(what + " '" + text + "' is not a non-negative number");
+}
+
+std::uint64_t parse_whole_number(const std::string& text, const std::string& what) {
+    try {
+        std::size_t used = 0;
+        const unsigned long long value = std::stoull(text, &used);
+        if (used == text.size() && !text.empty() && text.front() != '-') {
+            return value;
+        }
+    } catch (const std::exception&) {
+    }
+    throw UsageError(what + " '" + text + "' is not a whole number");
 }
 
 } // namespace ykm::cli

@@ -2,6 +2,7 @@
 
 #include "ykm/gis/error.hpp"
 
+#include <cstdint>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -42,5 +43,11 @@ class UsageError : public Error {
 public:
     using Error::Error;
 };
+
+/// A number of at least 0 given for `what` (e.g. "plan: --shift"); throws UsageError naming
+/// `what` and the text otherwise.
+double parse_non_negative(const std::string& text, const std::string& what);
+/// A whole number of at least 0 given for `what`; throws UsageError naming `what` otherwise.
+std::uint64_t parse_whole_number(const std::string& text, const std::string& what);
 
 } // namespace ykm::cli

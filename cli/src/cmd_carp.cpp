@@ -1,4 +1,5 @@
 #include "commands.hpp"
+#include "output_file.hpp"
 
 #include "ykm/gis/carp.hpp"
 
@@ -14,6 +15,7 @@ namespace ykm::cli {
 namespace {
 constexpr const char* carp_usage =
     R"(usage: ykm carp INSTANCE.dat --out SOLUTION.json [--time-limit S] [--seed N] [--threads T]
+                [--iterations N] [--progress]
 
 Solves a capacitated arc routing benchmark instance (CARPLIB format: gdb, val, kshs, bmcv,
 egl) and writes the routes as JSON:
@@ -24,51 +26,12 @@ cost=C.
 
   --out FILE        the solution file to write (replaced atomically)
   --time-limit S    seconds of search (default 5)
-  --seed N          random seed (default 1); the same seed gives the same search
-  --threads T       accepted for compatibility; the solver uses one thread for now
+  --seed N          random seed (default 1)
+  --threads T       independent searches in parallel, the best one wins (default 1)
+  --iterations N    stop after N search iterations (default 0: only the time limit); with
+                    one thread the same seed and N give the same solution
+  --progress        print t=SECONDS cost=C on stderr whenever the best solution improves
 )";
-
-double parse_seconds(const std::string& text) {
-    try {
-        std::size_t used = 0;
-        const double value = std::stod(text, &used);
-        if (used == text.size() && value >= 0) {
-            return value;
-        }
-    } catch (const std::exception&) {
-    }
-    throw UsageError("carp: --time-limit '" + text + "' is not a number of seconds");
-}
-
-std::uint64_t parse_whole(const std::string& text, const std::string& option) {
-    try {
-        std::size_t used = 0;
-        const unsigned long long value = std::stoull(text, &used);
-        if (used == text.size() && text.front() != '-') {
-            return value;
-        }
-    } catch (const std::exception&) {
-    }
-    throw UsageError("carp: " + option + " '" + text + "' is not a whole number");
-}
-
-void write_atomically(const std::filesystem::path& target, const std::string& text) {
-    const std::filesystem::path partial = target.string() + ".partial";
-    {
-        std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-        if (!out) {
-            throw Error(target.string() + ": cannot write");
-        }
-        out << text;
-        out.close();
-        if (!out) {
-            std::error_code ignored;
-            std::filesystem::remove(partial, ignored);
-            throw Error(target.string() + ": cannot write");
-        }
-    }
-    std::filesystem::rename(partial, target);
-}
 
 } // namespace
 
@@ -80,15 +43,25 @@ int run_carp(Args& args) {
     const auto out = args.take("--out");
     gis::CarpOptions options;
     if (auto text = args.take("--time-limit")) {
-        options.time_limit_s = parse_seconds(*text);
+        options.time_limit_s = parse_non_negative(*text, "carp: --time-limit");
     }
     if (auto text = args.take("--seed")) {
-        options.seed = parse_whole(*text, "--seed");
+        options.seed = parse_whole_number(*text, "carp: --seed");
+    }
+    if (auto text = args.take("--iterations")) {
+        options.max_iterations = parse_whole_number(*text, "carp: --iterations");
     }
     if (auto text = args.take("--threads")) {
-        if (parse_whole(*text, "--threads") == 0) {
-            throw UsageError("carp: --threads must be at least 1");
+        const std::uint64_t threads = parse_whole_number(*text, "carp: --threads");
+        if (threads == 0 || threads > 256) {
+            throw UsageError("carp: --threads must be between 1 and 256");
         }
+        options.threads = static_cast<unsigned>(threads);
+    }
+    if (args.flag("--progress")) {
+        options.on_improvement = [](double seconds, std::int64_t cost) {
+            std::fprintf(stderr, "t=%.3f cost=%lld\n", seconds, static_cast<long long>(cost));
+        };
     }
     const auto files = args.positional(1, 1, "INSTANCE.dat --out SOLUTION.json [options]");
     if (!out) {
@@ -112,7 +85,7 @@ int run_carp(Args& args) {
     }
     const nlohmann::json json = {
         {"instance", instance.name}, {"cost", solution.cost}, {"routes", std::move(routes)}};
-    write_atomically(*out, json.dump() + "\n");
+    write_file_atomically(*out, json.dump() + "\n");
     std::printf("%s: %zu routes, %.2f s\n", instance.name.c_str(), solution.routes.size(), seconds);
     std::printf("cost=%lld\n", static_cast<long long>(solution.cost));
     return 0;

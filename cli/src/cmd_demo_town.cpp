@@ -5,8 +5,10 @@
 #include "ykm/dispatch/fleet.hpp"
 
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
 
 namespace ykm::cli {
 
@@ -19,7 +21,9 @@ Generates a snowy Japanese demo town in JGD2011 zone X: arterials (第1種), col
 a residential grid with cul-de-sacs (第3種), one-way streets, districts (工区), depots and snow
 dump sites, and a fleet: one contractor per district with N vehicles each (default 4; dozers,
 graders, plow trucks, small machines, dump trucks) whose GPS device ids are demo-001, demo-002,
-... The same seed and size always give the same town.
+...; each vehicle's home depot is the one nearest its district's centre, and its shift is 8 h
+(dozers, graders, plow trucks) or 10 h (the others). The same seed and size always give the
+same town.
 )";
 
 struct DemoMachine {
@@ -27,14 +31,15 @@ struct DemoMachine {
     const char* prefix;
     double width_m;
     const char* plate_class; ///< 大型特殊 machines have class numbers of 9xx, trucks 1xx
+    double shift_h;          ///< plows and graders work shorter shifts than the support machines
 };
 
 constexpr std::array<DemoMachine, 5> demo_machines{{
-    {dispatch::MachineType::dozer, "D", 3.7, "900"},
-    {dispatch::MachineType::motor_grader, "G", 4.0, "910"},
-    {dispatch::MachineType::plow_truck, "T", 3.0, "100"},
-    {dispatch::MachineType::small_machine, "S", 1.2, "980"},
-    {dispatch::MachineType::dump_truck, "K", 2.5, "130"},
+    {dispatch::MachineType::dozer, "D", 3.7, "900", 8.0},
+    {dispatch::MachineType::motor_grader, "G", 4.0, "910", 8.0},
+    {dispatch::MachineType::plow_truck, "T", 3.0, "100", 8.0},
+    {dispatch::MachineType::small_machine, "S", 1.2, "980", 10.0},
+    {dispatch::MachineType::dump_truck, "K", 2.5, "130", 10.0},
 }};
 
 constexpr std::array<const char*, 8> demo_contractors{
@@ -43,14 +48,42 @@ constexpr std::array<const char*, 8> demo_contractors{
 
 constexpr std::array<const char*, 8> plate_kana{"さ", "す", "せ", "そ", "た", "ち", "つ", "て"};
 
-/// One contractor per district and `per_district` vehicles each, of mixed types.
+/// One contractor per district and `per_district` vehicles each, of mixed types, based at the
+/// depot nearest the district's centre.
 std::size_t add_demo_fleet(data::Project& project, int per_district) {
-    std::vector<std::int64_t> districts;
-    {
-        data::Statement q(project.database(), "SELECT id FROM districts ORDER BY id");
+    struct Place {
+        std::int64_t id;
+        double x;
+        double y;
+    };
+    const auto read_places = [&project](const char* sql) {
+        std::vector<Place> places;
+        data::Statement q(project.database(), sql);
         while (q.step()) {
-            districts.push_back(q.column_int64(0));
+            places.push_back({q.column_int64(0), q.column_double(1), q.column_double(2)});
         }
+        return places;
+    };
+    const std::vector<Place> district_centres =
+        read_places("SELECT id, ST_X(ST_Centroid(geom)), ST_Y(ST_Centroid(geom)) FROM districts "
+                    "ORDER BY id");
+    const std::vector<Place> depots =
+        read_places("SELECT id, ST_X(geom), ST_Y(geom) FROM depots ORDER BY id");
+    std::vector<std::int64_t> districts;
+    std::vector<std::optional<std::int64_t>> nearest_depots;
+    for (const Place& centre : district_centres) {
+        districts.push_back(centre.id);
+        std::optional<std::int64_t> nearest;
+        double best = 0.0;
+        for (const Place& depot : depots) {
+            const double distance = std::hypot(depot.x - centre.x, depot.y - centre.y);
+            // Strictly closer only: a tie goes to the lower id, so a town always gives one fleet.
+            if (!nearest || distance < best) {
+                nearest = depot.id;
+                best = distance;
+            }
+        }
+        nearest_depots.push_back(nearest);
     }
     dispatch::Fleet fleet(project);
     std::map<std::string, int> numbers;
@@ -86,6 +119,8 @@ std::size_t add_demo_fleet(data::Project& project, int per_district) {
             std::snprintf(text.data(), text.size(), "demo-%03d", device);
             v.device_id = text.data();
             v.district_id = districts[d];
+            v.depot_id = nearest_depots[d];
+            v.shift_h = m.shift_h;
             fleet.save(v);
         }
     }

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -17,22 +18,24 @@ constexpr const char* fleet_usage =
     R"(usage: ykm fleet add PROJECT contractor --code CODE --name NAME [--phone P] [--email E]
        ykm fleet add PROJECT vehicle --code CODE --type TYPE --contractor CODE
                  [--plate P] [--width M] [--device ID] [--district NAME|CODE|ID]
+                 [--depot NAME|ID] [--shift-h H]
        ykm fleet list PROJECT [--json]
        ykm fleet import PROJECT FILE.csv
        ykm fleet remove PROJECT vehicle|contractor CODE
 
 Contractors (除雪業者) and their vehicles: machine type, plate, cleared width of one pass (plow
-width, 0-10 m, default 3), GPS device id (unique; what the terminal sends as `id`) and work
-district (工区).
+width, 0-10 m, default 3), GPS device id (unique; what the terminal sends as `id`), work
+district (工区), home depot (除雪基地, where its routes start) and the hours it may work in one
+shift (more than 0, at most 24).
 
 Machine types: dozer (除雪ドーザ), motor_grader (モーターグレーダ), rotary_blower (ロータリ除雪車),
 plow_truck (除雪トラック), dump_truck (ダンプ), small_machine (小型除雪機); the Japanese names
 are accepted too.
 
 import reads a CSV file (UTF-8 or CP932) with a header row naming some of the columns code,
-type, plate, width_m, contractor, contractor_name, device_id, district. Unknown contractors are
-created; existing vehicle codes are updated; empty cells keep the stored value. All rows are
-imported or none.
+type, plate, width_m, contractor, contractor_name, device_id, district, depot (name or id),
+shift_h. Unknown contractors are created; existing vehicle codes are updated; empty cells keep
+the stored value. All rows are imported or none.
 )";
 
 std::string machine_type_list() {
@@ -44,22 +47,62 @@ std::string machine_type_list() {
     return list;
 }
 
-double parse_width(const std::string& text) {
+double parse_number(const std::string& option, const std::string& text, const char* unit) {
     try {
         std::size_t used = 0;
-        const double width = std::stod(text, &used);
+        const double value = std::stod(text, &used);
         if (used == text.size()) {
-            return width;
+            return value;
         }
     } catch (const std::exception&) {
     }
-    throw UsageError("fleet add: --width '" + text + "' is not a number of metres");
+    throw UsageError("fleet add: " + option + " '" + text + "' is not a number of " + unit);
+}
+
+// Depots have no code: a name, else an id. Fleet resolves CSV cells the same way.
+std::optional<std::int64_t> find_depot(data::Project& project, const std::string& name_or_id) {
+    data::Database& db = project.database();
+    {
+        data::Statement q(db, "SELECT id FROM depots WHERE name = ? ORDER BY id LIMIT 2");
+        q.bind(1, name_or_id);
+        if (q.step()) {
+            const std::int64_t id = q.column_int64(0);
+            if (q.step()) {
+                throw Error("two depots have the name '" + name_or_id + "'; give the id instead");
+            }
+            return id;
+        }
+    }
+    if (!name_or_id.empty() && name_or_id.find_first_not_of("0123456789") == std::string::npos &&
+        name_or_id.size() < 19) {
+        data::Statement q(db, "SELECT id FROM depots WHERE id = ?");
+        q.bind(1, static_cast<std::int64_t>(std::stoll(name_or_id)));
+        if (q.step()) {
+            return q.column_int64(0);
+        }
+    }
+    return std::nullopt;
+}
+
+std::map<std::int64_t, std::string> depot_names(data::Project& project) {
+    std::map<std::int64_t, std::string> names;
+    data::Statement q(project.database(), "SELECT id, name FROM depots");
+    while (q.step()) {
+        names[q.column_int64(0)] = q.column_text(1);
+    }
+    return names;
+}
+
+std::string hours(double h) {
+    std::array<char, 32> text{};
+    std::snprintf(text.data(), text.size(), "%g h", h);
+    return text.data();
 }
 
 int add_contractor(data::Project& project, const std::string& file,
                    std::map<std::string, std::optional<std::string>>& options) {
-    for (const char* vehicle_only :
-         {"--type", "--contractor", "--plate", "--width", "--device", "--district"}) {
+    for (const char* vehicle_only : {"--type", "--contractor", "--plate", "--width", "--device",
+                                     "--district", "--depot", "--shift-h"}) {
         if (options[vehicle_only]) {
             throw UsageError("fleet add contractor: " + std::string(vehicle_only) +
                              " is an option of vehicles");
@@ -107,7 +150,7 @@ int add_vehicle(data::Project& project, const std::string& file,
     v.contractor_id = contractor->id;
     v.plate = options["--plate"].value_or("");
     if (options["--width"]) {
-        v.plow_width_m = parse_width(*options["--width"]);
+        v.plow_width_m = parse_number("--width", *options["--width"], "metres");
     }
     v.device_id = options["--device"].value_or("");
     if (options["--district"]) {
@@ -116,6 +159,16 @@ int add_vehicle(data::Project& project, const std::string& file,
             throw Error("district '" + *options["--district"] + "' does not exist in " + file +
                         " (give its name, code or id)");
         }
+    }
+    if (options["--depot"]) {
+        v.depot_id = find_depot(project, *options["--depot"]);
+        if (!v.depot_id) {
+            throw Error("depot '" + *options["--depot"] + "' does not exist in " + file +
+                        " (give its name or id)");
+        }
+    }
+    if (options["--shift-h"]) {
+        v.shift_h = parse_number("--shift-h", *options["--shift-h"], "hours");
     }
     const std::int64_t id = fleet.save(v);
     std::printf("%s: vehicle %s added (id %lld)\n", file.c_str(), v.code.c_str(),
@@ -137,6 +190,7 @@ int list(data::Project& project, bool json) {
             district_names[*v.district_id] = fleet.district_name(*v.district_id).value_or("");
         }
     }
+    std::map<std::int64_t, std::string> depots = depot_names(project);
     if (json) {
         nlohmann::json out;
         out["contractors"] = nlohmann::json::array();
@@ -162,6 +216,9 @@ int list(data::Project& project, bool json) {
             item["district_id"] = v.district_id ? nlohmann::json(*v.district_id) : nullptr;
             item["district"] =
                 v.district_id ? nlohmann::json(district_names[*v.district_id]) : nullptr;
+            item["depot_id"] = v.depot_id ? nlohmann::json(*v.depot_id) : nullptr;
+            item["depot"] = v.depot_id ? nlohmann::json(depots[*v.depot_id]) : nullptr;
+            item["shift_h"] = v.shift_h ? nlohmann::json(*v.shift_h) : nullptr;
             out["vehicles"].push_back(item);
         }
         std::cout << out.dump(2) << '\n';
@@ -177,11 +234,13 @@ int list(data::Project& project, bool json) {
     std::printf("Vehicles: %zu\n", vehicles.size());
     for (const auto& v : vehicles) {
         const std::string district = v.district_id ? district_names[*v.district_id] : "-";
-        std::printf("  %-8s %-14s %4.1f m  %-8s %-12s %s  %s\n", v.code.c_str(),
-                    std::string(dispatch::key(v.type)).c_str(), v.plow_width_m,
+        const std::string depot = v.depot_id ? depots[*v.depot_id] : "-";
+        const std::string shift = v.shift_h ? hours(*v.shift_h) : "-";
+        std::printf("  %-8s %-14s %4.1f m  %-6s %-8s %-12s %s  %s  %s\n", v.code.c_str(),
+                    std::string(dispatch::key(v.type)).c_str(), v.plow_width_m, shift.c_str(),
                     contractor_codes[v.contractor_id].c_str(),
                     v.device_id.empty() ? "-" : v.device_id.c_str(), district.c_str(),
-                    v.plate.empty() ? "-" : v.plate.c_str());
+                    depot.c_str(), v.plate.empty() ? "-" : v.plate.c_str());
     }
     return 0;
 }
@@ -195,8 +254,9 @@ int run_fleet(Args& args) {
     }
     const bool json = args.flag("--json");
     std::map<std::string, std::optional<std::string>> options;
-    for (const char* name : {"--code", "--name", "--phone", "--email", "--type", "--contractor",
-                             "--plate", "--width", "--device", "--district"}) {
+    for (const char* name :
+         {"--code", "--name", "--phone", "--email", "--type", "--contractor", "--plate", "--width",
+          "--device", "--district", "--depot", "--shift-h"}) {
         options[name] = args.take(name);
     }
     const std::vector<std::string> words = args.positional();

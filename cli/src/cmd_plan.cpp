@@ -24,6 +24,8 @@ constexpr const char* plan_usage =
        ykm plan show PROJECT PLAN [--json]             a plan's figures
        ykm plan export PROJECT PLAN -o PLAN.geojson     a plan as GeoJSON
        ykm plan remove PROJECT PLAN                    delete a plan
+       ykm plan turnaround PROJECT [--add N,...] [--remove N,...]
+                                                       road nodes where plows may turn back
        ykm plan sheet PROJECT PLAN -o SHEET.pdf         driver sheets, one page per plow
        ykm plan gpx PROJECT PLAN -o DIR|FILE.gpx        routes for in-cab navigation
 
@@ -36,11 +38,12 @@ plan=N. Roads that no plow can drive from the depot and back are left out and li
 
   --district D          the district: name, code or id (required)
   --vehicles A,B,...    vehicle codes (default: the vehicles assigned to the district)
-  --depot NAME|ID       where the plows start and end (default: the depot nearest the district)
+  --depot NAME|ID       where all plows start and end (default: each plow's home depot, else
+                        the depot nearest the district)
   --start T             departure: HH:MM (today, Japan time), 'YYYY-MM-DD HH:MM' (JST) or
                         ISO 8601 (default: now)
   --deadline C=HH:MM    when class C (1-3) should be done; reported as met or missed; repeatable
-  --shift H             hours each plow may work (default 8)
+  --shift H             hours every plow may work (default: each plow's own shift, else 8)
   --load-km K           km of plowing per load before a dump/refill trip (default: no limit)
   --sites A,B,...       dump/refill sites for --load-km (default: all of the project's)
   --time-limit S        seconds of search at most (default 60)
@@ -53,30 +56,6 @@ plan=N. Roads that no plow can drive from the depot and back are left out and li
   --out FILE.geojson    also write the plan as GeoJSON
   --json                print the figures as JSON (its "plan" member is the id) instead
 )";
-
-double parse_number(const std::string& text, const std::string& option) {
-    try {
-        std::size_t used = 0;
-        const double value = std::stod(text, &used);
-        if (used == text.size() && std::isfinite(value) && value >= 0) {
-            return value;
-        }
-    } catch (const std::exception&) {
-    }
-    throw UsageError("plan: " + option + " '" + text + "' is not a non-negative number");
-}
-
-std::uint64_t parse_count(const std::string& text, const std::string& option) {
-    try {
-        std::size_t used = 0;
-        const unsigned long long value = std::stoull(text, &used);
-        if (used == text.size() && text.front() != '-') {
-            return value;
-        }
-    } catch (const std::exception&) {
-    }
-    throw UsageError("plan: " + option + " '" + text + "' is not a whole number");
-}
 
 std::vector<std::string> split_list(const std::string& text) {
     std::vector<std::string> out;
@@ -91,7 +70,7 @@ std::vector<std::string> split_list(const std::string& text) {
 }
 
 std::int64_t parse_plan_id(const std::string& text) {
-    return static_cast<std::int64_t>(parse_count(text, "PLAN"));
+    return static_cast<std::int64_t>(parse_whole_number(text, "plan: PLAN"));
 }
 
 std::string duration_text(double seconds) {
@@ -246,6 +225,60 @@ int plan_remove(Args& args) {
     return 0;
 }
 
+std::vector<std::int64_t> node_ids(const std::string& text, const std::string& option) {
+    std::vector<std::int64_t> ids;
+    for (const std::string& item : split_list(text)) {
+        ids.push_back(static_cast<std::int64_t>(parse_whole_number(item, "plan: " + option)));
+    }
+    return ids;
+}
+
+// Turnaround places (turning bays, wide junctions) where a plow may turn back although the road
+// goes on: the planner allows U-turns there.
+int plan_turnaround(Args& args) {
+    const auto add = args.take("--add");
+    const auto remove = args.take("--remove");
+    const auto files =
+        args.positional(1, 1, "plan turnaround PROJECT [--add N,...] [--remove N,...]");
+    data::Project project = data::Project::open(
+        files[0], add || remove ? data::OpenMode::read_write : data::OpenMode::read_only);
+    data::Database& db = project.database();
+    if (add || remove) {
+        data::Transaction tx(db);
+        data::Statement exists(db, "SELECT count(*) FROM road_nodes WHERE id = ?");
+        data::Statement set(db, "UPDATE road_nodes SET turnaround = ? WHERE id = ?");
+        auto mark = [&](const std::optional<std::string>& list, const std::string& option,
+                        int value) {
+            if (!list) {
+                return;
+            }
+            for (const std::int64_t id : node_ids(*list, option)) {
+                exists.bind(1, id);
+                exists.step();
+                const bool found = exists.column_int64(0) > 0;
+                exists.reset();
+                if (!found) {
+                    throw Error("plan turnaround: " + option + ": road node " + std::to_string(id) +
+                                " does not exist");
+                }
+                set.bind(1, value).bind(2, id).run();
+                set.reset();
+            }
+        };
+        mark(add, "--add", 1);
+        mark(remove, "--remove", 0);
+        tx.commit();
+    }
+    data::Statement list(db, "SELECT id FROM road_nodes WHERE turnaround = 1 ORDER BY id");
+    std::string ids;
+    std::size_t count = 0;
+    while (list.step()) {
+        ids += (count++ > 0 ? " " : "") + std::to_string(list.column_int64(0));
+    }
+    std::printf("%zu turnaround nodes%s%s\n", count, count > 0 ? ": " : "", ids.c_str());
+    return 0;
+}
+
 int plan_make(Args& args) {
     dispatch::PlanRequest request;
     dispatch::PlanSearchOptions search;
@@ -260,28 +293,28 @@ int plan_make(Args& args) {
     const auto start_text = args.take("--start");
     const auto deadlines = args.take_all("--deadline");
     if (auto text = args.take("--shift")) {
-        request.shift_h = parse_number(*text, "--shift");
-        if (request.shift_h <= 0 || request.shift_h > 48) {
+        request.shift_h = parse_non_negative(*text, "plan: --shift");
+        if (*request.shift_h <= 0 || *request.shift_h > 48) {
             throw UsageError("plan: --shift must be between 0 and 48 hours");
         }
     }
     if (auto text = args.take("--load-km")) {
-        request.load_limit_km = parse_number(*text, "--load-km");
+        request.load_limit_km = parse_non_negative(*text, "plan: --load-km");
     }
     if (auto text = args.take("--sites")) {
         request.sites = split_list(*text);
     }
     if (auto text = args.take("--time-limit")) {
-        search.time_limit_s = parse_number(*text, "--time-limit");
+        search.time_limit_s = parse_non_negative(*text, "plan: --time-limit");
     }
     if (auto text = args.take("--rounds")) {
-        search.rounds = parse_count(*text, "--rounds");
+        search.rounds = parse_whole_number(*text, "plan: --rounds");
     }
     if (auto text = args.take("--seed")) {
-        search.seed = parse_count(*text, "--seed");
+        search.seed = parse_whole_number(*text, "plan: --seed");
     }
     if (auto text = args.take("--threads")) {
-        const std::uint64_t threads = parse_count(*text, "--threads");
+        const std::uint64_t threads = parse_whole_number(*text, "plan: --threads");
         if (threads == 0 || threads > 64) {
             throw UsageError("plan: --threads must be between 1 and 64");
         }
@@ -388,7 +421,8 @@ int plan_make(Args& args) {
 } // namespace
 
 int run_plan(Args& args) {
-    const auto sub = args.take_subcommand({"sheet", "gpx", "list", "show", "export", "remove"});
+    const auto sub =
+        args.take_subcommand({"sheet", "gpx", "list", "show", "export", "remove", "turnaround"});
     if (sub == "sheet") {
         return run_plan_sheet(args);
     }
@@ -410,6 +444,9 @@ int run_plan(Args& args) {
     }
     if (sub == "remove") {
         return plan_remove(args);
+    }
+    if (sub == "turnaround") {
+        return plan_turnaround(args);
     }
     return plan_make(args);
 }

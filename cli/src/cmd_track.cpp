@@ -169,29 +169,6 @@ std::string optional_number(const std::optional<double>& v) {
     return v ? number(*v) : std::string();
 }
 
-std::string xml_escaped(const std::string& text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        default:
-            out.push_back(c);
-        }
-    }
-    return out;
-}
-
 std::string csv_field(const std::string& text) {
     if (text.find_first_of(",\"\n\r") == std::string::npos) {
         return text;
@@ -208,7 +185,7 @@ void write_gpx(std::ostream& out, const std::string& code, const std::vector<dat
 <gpx version="1.1" creator="Yukimichi" xmlns="http://www.topografix.com/GPX/1/1" xmlns:ykm="urn:yukimichi:gpx:1">
   <trk>
     <name>)"
-        << xml_escaped(code) << "</name>\n    <trkseg>\n";
+        << dispatch::xml_escaped(code) << "</name>\n    <trkseg>\n";
     for (const data::Fix& f : fixes) {
         out << "      <trkpt lat=\"" << degrees(f.position.lat_deg) << "\" lon=\""
             << degrees(f.position.lon_deg) << "\">";

@@ -187,6 +187,8 @@ CREATE INDEX alerts_time ON alerts (time_ms);
 // that GIS tools open) and turnaround places on the road network (where a plow may turn back).
 void migrate_2_to_3(Database& db, int srid) {
     db.exec(R"sql(
+ALTER TABLE vehicles ADD COLUMN depot_id INTEGER REFERENCES depots (id) ON DELETE SET NULL;
+ALTER TABLE vehicles ADD COLUMN shift_h REAL CHECK (shift_h IS NULL OR (shift_h > 0 AND shift_h <= 24));
 ALTER TABLE road_nodes ADD COLUMN turnaround INTEGER NOT NULL DEFAULT 0 CHECK (turnaround IN (0, 1));
 CREATE TABLE plans (
     id INTEGER PRIMARY KEY,
@@ -490,6 +492,11 @@ void Project::replace_districts(std::span<const District> districts) {
 
 void Project::replace_depots(std::span<const Depot> depots) {
     Transaction tx(m_db);
+    // Vehicles keep their home depot when a new depot has its name (deleting the rows would
+    // otherwise clear them all), as they keep their district.
+    m_db.exec("DROP TABLE IF EXISTS temp.vehicle_depots; "
+              "CREATE TEMP TABLE vehicle_depots AS SELECT v.id AS vehicle_id, d.name AS name FROM "
+              "vehicles v JOIN depots d ON d.id = v.depot_id");
     replace_rows(m_db, {"depots"}, [&] {
         Statement insert(m_db, "INSERT INTO depots (name, geom) VALUES (?, MakePoint(?, ?, " +
                                    std::to_string(m_crs.code) + "))");
@@ -497,6 +504,10 @@ void Project::replace_depots(std::span<const Depot> depots) {
             insert.bind(1, d.name).bind(2, d.position.x).bind(3, d.position.y).run();
         }
     });
+    m_db.exec("UPDATE vehicles SET depot_id = (SELECT d.id FROM depots d JOIN temp.vehicle_depots "
+              "k ON k.vehicle_id = vehicles.id WHERE d.name = k.name ORDER BY d.id LIMIT 1) "
+              "WHERE id IN (SELECT vehicle_id FROM temp.vehicle_depots); "
+              "DROP TABLE temp.vehicle_depots");
     tx.commit();
 }
 

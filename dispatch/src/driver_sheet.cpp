@@ -1,5 +1,7 @@
 #include "ykm/dispatch/driver_sheet.hpp"
 
+#include "ykm/dispatch/position_input.hpp"
+
 #include "ykm/data/database.hpp"
 #include "ykm/gis/error.hpp"
 #include "ykm/gis/map_renderer.hpp"
@@ -128,30 +130,6 @@ const char* manoeuvre_text(Manoeuvre m) {
         return "到着";
     }
     return "";
-}
-
-std::string xml_escaped(const std::string& text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
 }
 
 // ---- atomic files ------------------------------------------------------------------------------

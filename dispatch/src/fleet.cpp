@@ -54,8 +54,9 @@ Contractor read_contractor(const Statement& row) {
 }
 
 constexpr const char* contractor_columns = "SELECT id, code, name, phone, email FROM contractors";
-constexpr const char* vehicle_columns = "SELECT id, code, machine_type, plate, plow_width_m, "
-                                        "contractor_id, device_id, district_id FROM vehicles";
+constexpr const char* vehicle_columns =
+    "SELECT id, code, machine_type, plate, plow_width_m, contractor_id, device_id, district_id, "
+    "depot_id, shift_h FROM vehicles";
 
 Vehicle read_vehicle(const Database& db, const Statement& row) {
     Vehicle v;
@@ -73,6 +74,8 @@ Vehicle read_vehicle(const Database& db, const Statement& row) {
     v.contractor_id = row.column_int64(5);
     v.device_id = row.column_text(6);
     v.district_id = row.column_optional_int64(7);
+    v.depot_id = row.column_optional_int64(8);
+    v.shift_h = row.column_optional_double(9);
     return v;
 }
 
@@ -142,6 +145,10 @@ std::int64_t save_vehicle(Database& db, const Vehicle& v) {
         throw FieldError("width_m",
                          who + "plow width " + number(v.plow_width_m) + " m is outside (0, 10] m");
     }
+    if (v.shift_h && !(*v.shift_h > 0.0 && *v.shift_h <= 24.0)) {
+        throw FieldError("shift_h",
+                         who + "shift " + number(*v.shift_h) + " h is outside (0, 24] h");
+    }
     if (v.id != 0 && !exists(db, "vehicles", v.id)) {
         throw Error("vehicle " + std::to_string(v.id) + " does not exist");
     }
@@ -152,6 +159,9 @@ std::int64_t save_vehicle(Database& db, const Vehicle& v) {
     if (v.district_id && !exists(db, "districts", *v.district_id)) {
         throw FieldError("district",
                          who + "district " + std::to_string(*v.district_id) + " does not exist");
+    }
+    if (v.depot_id && !exists(db, "depots", *v.depot_id)) {
+        throw FieldError("depot", who + "depot " + std::to_string(*v.depot_id) + " does not exist");
     }
     {
         Statement same(db, "SELECT id FROM vehicles WHERE code = ? AND id <> ?");
@@ -171,11 +181,11 @@ std::int64_t save_vehicle(Database& db, const Vehicle& v) {
         }
     }
     Statement write(db, v.id == 0 ? "INSERT INTO vehicles (code, machine_type, plate, "
-                                    "plow_width_m, contractor_id, device_id, district_id) "
-                                    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+                                    "plow_width_m, contractor_id, device_id, district_id, "
+                                    "depot_id, shift_h) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                                   : "UPDATE vehicles SET code = ?, machine_type = ?, plate = ?, "
                                     "plow_width_m = ?, contractor_id = ?, device_id = ?, "
-                                    "district_id = ? WHERE id = ?");
+                                    "district_id = ?, depot_id = ?, shift_h = ? WHERE id = ?");
     write.bind(1, v.code)
         .bind(2, key(v.type))
         .bind(3, v.plate)
@@ -186,9 +196,9 @@ std::int64_t save_vehicle(Database& db, const Vehicle& v) {
     } else {
         write.bind(6, v.device_id);
     }
-    write.bind(7, v.district_id);
+    write.bind(7, v.district_id).bind(8, v.depot_id).bind(9, v.shift_h);
     if (v.id != 0) {
-        write.bind(8, v.id);
+        write.bind(10, v.id);
     }
     write.run();
     return v.id == 0 ? db.last_insert_rowid() : v.id;
@@ -361,8 +371,9 @@ std::string read_text(const std::filesystem::path& path) {
     return is_utf8(text) ? text : cp932_to_utf8(text, path.string());
 }
 
-constexpr std::array<const char*, 8> csv_columns{
-    "code", "type", "plate", "width_m", "contractor", "contractor_name", "device_id", "district"};
+constexpr std::array<const char*, 10> csv_columns{
+    "code",      "type",     "plate", "width_m", "contractor", "contractor_name",
+    "device_id", "district", "depot", "shift_h"};
 
 std::string csv_column_list() {
     std::string list;
@@ -371,6 +382,43 @@ std::string csv_column_list() {
         list += c;
     }
     return list;
+}
+
+// A depot by its name, else its id, as find_district does for districts (depots have no code).
+std::optional<std::int64_t> find_depot(Database& db, const std::string& name_or_id) {
+    {
+        Statement q(db, "SELECT id FROM depots WHERE name = ? ORDER BY id LIMIT 2");
+        q.bind(1, name_or_id);
+        if (q.step()) {
+            const std::int64_t id = q.column_int64(0);
+            if (q.step()) {
+                throw Error("two depots have the name '" + name_or_id + "'; give the id instead");
+            }
+            return id;
+        }
+    }
+    if (!name_or_id.empty() && name_or_id.find_first_not_of("0123456789") == std::string::npos &&
+        name_or_id.size() < 19) {
+        const std::int64_t id = std::stoll(name_or_id);
+        if (exists(db, "depots", id)) {
+            return id;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<double> parse_number(const std::string& text) {
+    std::size_t used = 0;
+    double value = 0.0;
+    try {
+        value = std::stod(text, &used);
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+    if (used != text.size() || !std::isfinite(value)) {
+        return std::nullopt;
+    }
+    return value;
 }
 
 } // namespace
@@ -577,17 +625,11 @@ std::size_t Fleet::import_csv(const std::filesystem::path& csv) {
             v.plate = plate;
         }
         if (const std::string width = cell("width_m"); !width.empty()) {
-            std::size_t used = 0;
-            double value = 0.0;
-            try {
-                value = std::stod(width, &used);
-            } catch (const std::exception&) {
-                used = 0;
-            }
-            if (used != width.size() || !std::isfinite(value)) {
+            const auto value = parse_number(width);
+            if (!value) {
                 throw fail("width_m", "'" + width + "' is not a number of metres");
             }
-            v.plow_width_m = value;
+            v.plow_width_m = *value;
         }
         if (const std::string contractor_code = cell("contractor"); !contractor_code.empty()) {
             if (const auto c = contractor_by_code(contractor_code)) {
@@ -618,6 +660,23 @@ std::size_t Fleet::import_csv(const std::filesystem::path& csv) {
                 throw fail("district", "'" + district +
                                            "' is not a district of the project (name, code or id)");
             }
+        }
+        if (const std::string depot = cell("depot"); !depot.empty()) {
+            try {
+                v.depot_id = find_depot(db, depot);
+            } catch (const Error& e) {
+                throw fail("depot", e.what());
+            }
+            if (!v.depot_id) {
+                throw fail("depot", "'" + depot + "' is not a depot of the project (name or id)");
+            }
+        }
+        if (const std::string shift = cell("shift_h"); !shift.empty()) {
+            const auto value = parse_number(shift);
+            if (!value) {
+                throw fail("shift_h", "'" + shift + "' is not a number of hours");
+            }
+            v.shift_h = *value;
         }
         try {
             save_vehicle(db, v);

@@ -95,7 +95,7 @@ json request_json(const PlanRequest& r) {
             {"depot", r.depot},
             {"start_ms", r.start_ms},
             {"deadlines_ms", deadlines},
-            {"shift_h", r.shift_h},
+            {"shift_h", r.shift_h ? json(*r.shift_h) : json(nullptr)},
             {"load_limit_km", r.load_limit_km},
             {"sites", r.sites},
             {"turns",
@@ -117,7 +117,9 @@ PlanRequest request_from_json(const json& j) {
             r.deadlines_ms[std::stoi(c)] = ms.get<std::int64_t>();
         }
     }
-    r.shift_h = j.value("shift_h", 8.0);
+    if (j.contains("shift_h") && j["shift_h"].is_number()) {
+        r.shift_h = j["shift_h"].get<double>();
+    }
     r.load_limit_km = j.value("load_limit_km", 0.0);
     r.sites = j.value("sites", std::vector<std::string>{});
     if (j.contains("turns")) {
@@ -266,6 +268,15 @@ void write_routes(data::Project& project, std::int64_t plan_id, const PlanSetup&
     }
 }
 
+void require_plan(data::Database& db, std::int64_t plan_id) {
+    data::Statement exists(db, "SELECT count(*) FROM plans WHERE id = ?");
+    exists.bind(1, plan_id);
+    exists.step();
+    if (exists.column_int64(0) == 0) {
+        throw Error("plan " + std::to_string(plan_id) + " does not exist");
+    }
+}
+
 json plan_summary(const PlanSetup& setup, const PlanRoutes& routes) {
     json j = evaluation_json(evaluate(setup.problem(), routes));
     json left_out = json::array();
@@ -279,7 +290,7 @@ json plan_summary(const PlanSetup& setup, const PlanRoutes& routes) {
 } // namespace
 
 std::unique_ptr<PlanSetup> PlanSetup::load(data::Project& project, const PlanRequest& request,
-                                           unsigned threads) {
+                                           unsigned threads, const PlanBuildControl& control) {
     std::unique_ptr<PlanSetup> setup(new PlanSetup());
     setup->m_request = request;
     Fleet fleet(project);
@@ -323,25 +334,33 @@ std::unique_ptr<PlanSetup> PlanSetup::load(data::Project& project, const PlanReq
     const gis::XY centre{sum.x / static_cast<double>(input.required_segments.size()),
                          sum.y / static_cast<double>(input.required_segments.size())};
 
-    // The depot: the one named, else the nearest to the district's roads.
+    // The depot: the one named for all, else each plow's home depot, else the one nearest to
+    // the district's roads.
     const std::vector<NamedPoint> depots = read_points(project.database(), "depots");
     if (depots.empty()) {
         throw Error("the project has no depots: add one (ykm add-layer ... depots) to plan from");
     }
-    const NamedPoint* depot = nullptr;
-    if (!request.depot.empty()) {
-        depot = &find_point(depots, request.depot, "depot");
-    } else {
+    const NamedPoint* nearest = &depots.front();
+    {
         double best = std::numeric_limits<double>::infinity();
         for (const NamedPoint& d : depots) {
             const double dist = std::hypot(d.position.x - centre.x, d.position.y - centre.y);
             if (dist < best) {
                 best = dist;
-                depot = &d;
+                nearest = &d;
             }
         }
     }
-    const gis::NodeIndex depot_node = nearest_node(graph, depot->position);
+    const NamedPoint* named =
+        request.depot.empty() ? nullptr : &find_point(depots, request.depot, "depot");
+    std::map<std::int64_t, gis::NodeIndex> depot_nodes;
+    auto node_of_depot = [&](const NamedPoint& d) {
+        const auto it = depot_nodes.find(d.id);
+        if (it != depot_nodes.end()) {
+            return it->second;
+        }
+        return depot_nodes[d.id] = nearest_node(graph, d.position);
+    };
 
     std::vector<Vehicle> chosen;
     if (request.vehicles.empty()) {
@@ -364,18 +383,26 @@ std::unique_ptr<PlanSetup> PlanSetup::load(data::Project& project, const PlanReq
             chosen.push_back(*v);
         }
     }
-    if (!(request.shift_h > 0.0)) {
-        throw Error("shift length must be positive, not " + std::to_string(request.shift_h));
+    if (request.shift_h && !(*request.shift_h > 0.0)) {
+        throw Error("shift length must be positive, not " + std::to_string(*request.shift_h));
     }
     for (const Vehicle& v : chosen) {
+        const NamedPoint* depot = named;
+        if (depot == nullptr && v.depot_id) {
+            const auto home = std::ranges::find(depots, *v.depot_id, &NamedPoint::id);
+            depot = home != depots.end() ? &*home : nullptr;
+        }
+        if (depot == nullptr) {
+            depot = nearest;
+        }
         PlanVehicle pv;
         pv.id = v.id;
         pv.code = v.code;
         pv.type = v.type;
         pv.plow_width_m = v.plow_width_m;
         pv.speeds = default_speeds(v.type);
-        pv.shift_s = request.shift_h * 3600.0;
-        pv.depot_node = depot_node;
+        pv.shift_s = request.shift_h.value_or(v.shift_h.value_or(8.0)) * 3600.0;
+        pv.depot_node = node_of_depot(*depot);
         pv.depot_id = depot->id;
         input.vehicles.push_back(pv);
     }
@@ -426,7 +453,7 @@ std::unique_ptr<PlanSetup> PlanSetup::load(data::Project& project, const PlanReq
         return self->m_network.segments[self->m_segment_index[static_cast<std::size_t>(id)]]
             .attributes.lanes;
     };
-    setup->m_problem = std::make_unique<PlanProblem>(graph, std::move(input), threads);
+    setup->m_problem = std::make_unique<PlanProblem>(graph, std::move(input), threads, control);
     return setup;
 }
 
@@ -472,12 +499,7 @@ void update_plan(data::Project& project, std::int64_t plan_id, const PlanSetup& 
                  const PlanRoutes& routes) {
     data::Database& db = project.database();
     data::Transaction tx(db);
-    data::Statement exists(db, "SELECT count(*) FROM plans WHERE id = ?");
-    exists.bind(1, plan_id);
-    exists.step();
-    if (exists.column_int64(0) == 0) {
-        throw Error("plan " + std::to_string(plan_id) + " does not exist");
-    }
+    require_plan(db, plan_id);
     for (const char* table : {"plan_steps", "plan_routes"}) {
         data::Statement remove(db, std::string("DELETE FROM ") + table + " WHERE plan_id = ?");
         remove.bind(1, plan_id).run();
@@ -581,12 +603,7 @@ std::vector<PlanListing> list_plans(data::Project& project) {
 void remove_plan(data::Project& project, std::int64_t plan_id) {
     data::Database& db = project.database();
     data::Transaction tx(db);
-    data::Statement exists(db, "SELECT count(*) FROM plans WHERE id = ?");
-    exists.bind(1, plan_id);
-    exists.step();
-    if (exists.column_int64(0) == 0) {
-        throw Error("plan " + std::to_string(plan_id) + " does not exist");
-    }
+    require_plan(db, plan_id);
     for (const char* table : {"plan_steps", "plan_routes", "plans"}) {
         data::Statement remove(
             db, std::string("DELETE FROM ") + table +

@@ -174,7 +174,8 @@ double width_per_direction(const PlanModelInput& input, std::int64_t segment_id,
 
 } // namespace
 
-PlanProblem::PlanProblem(const gis::RoadGraph& graph, PlanModelInput input, unsigned threads)
+PlanProblem::PlanProblem(const gis::RoadGraph& graph, PlanModelInput input, unsigned threads,
+                         const PlanBuildControl& control)
     : m_graph(&graph), m_input(std::move(input)) {
     if (m_input.vehicles.empty()) {
         throw Error("route plan: no vehicles to plan for");
@@ -270,6 +271,16 @@ PlanProblem::PlanProblem(const gis::RoadGraph& graph, PlanModelInput input, unsi
     }
 
     m_locations = m_tasks.size() + m_input.vehicles.size() + m_input.sites.size();
+    // The travel tables hold every pair of locations: 8 bytes a pair, so 12,000 locations take
+    // 1.2 GB. Larger areas are planned district by district (a 工区 is a few hundred km of
+    // road at most).
+    constexpr std::size_t max_locations = 12'000;
+    if (m_locations > max_locations) {
+        throw Error("route plan: " + std::to_string(m_tasks.size()) +
+                    " plowing passes are more than one plan can hold (at most " +
+                    std::to_string(max_locations - m_input.vehicles.size() - m_input.sites.size()) +
+                    "): plan a smaller district, or split this one");
+    }
     m_time.assign(m_locations * m_locations, no_path);
     m_length.assign(m_locations * m_locations, 0.0F);
 
@@ -370,12 +381,22 @@ PlanProblem::PlanProblem(const gis::RoadGraph& graph, PlanModelInput input, unsi
     const unsigned workers =
         std::max(1U, std::min<unsigned>(threads, static_cast<unsigned>(m_locations)));
     std::atomic<PlanLocation> next{0};
+    std::atomic<bool> stopped{false};
+    std::mutex report_mutex;
     auto work = [&] {
         TurnAwareSearch search(*this, edge_time_s);
         std::vector<float> node_time;
         std::vector<float> node_length;
         for (PlanLocation from = next++; from < m_locations; from = next++) {
+            if (control.cancel != nullptr && control.cancel->load()) {
+                stopped = true;
+                return;
+            }
             search_from(search, from, node_time, node_length);
+            if (control.progress && from % 64 == 0) {
+                const std::lock_guard lock(report_mutex);
+                control.progress(static_cast<double>(from) / static_cast<double>(m_locations));
+            }
         }
     };
     if (workers == 1) {
@@ -385,6 +406,9 @@ PlanProblem::PlanProblem(const gis::RoadGraph& graph, PlanModelInput input, unsi
         for (unsigned k = 0; k < workers; ++k) {
             pool.emplace_back(work);
         }
+    }
+    if (stopped) {
+        throw PlanCancelled();
     }
 
     // Tasks that some plow cannot reach from its depot, or not come back from (a one-way street

@@ -51,7 +51,8 @@ wxFlexGridSizer* form_grid() {
 VehicleEditor::VehicleEditor(wxWindow* parent, dispatch::Fleet& fleet,
                              const dispatch::Vehicle& vehicle,
                              const std::map<std::int64_t, std::string>& districts,
-                             UiLanguage language, ReportError report)
+                             const std::map<std::int64_t, std::string>& depots, UiLanguage language,
+                             ReportError report)
     : wxDialog(parent, wxID_ANY, vehicle.id == 0 ? _("Add vehicle") : _("Edit vehicle")),
       m_fleet(fleet), m_vehicle(vehicle), m_report(std::move(report)) {
     SetName("vehicle_editor");
@@ -99,6 +100,23 @@ VehicleEditor::VehicleEditor(wxWindow* parent, dispatch::Fleet& fleet,
             m_district->SetSelection(static_cast<int>(m_district_ids.size()));
         }
     }
+    m_depot = new wxChoice(this, wxID_ANY);
+    m_depot->SetName("depot");
+    m_depot->SetToolTip(_("The depot where the vehicle's routes start and end"));
+    m_depot->Append(_("(none)"));
+    m_depot->SetSelection(0);
+    for (const auto& [id, name] : depots) {
+        m_depot_ids.push_back(id);
+        m_depot->Append(utf8(name));
+        if (vehicle.depot_id && *vehicle.depot_id == id) {
+            m_depot->SetSelection(static_cast<int>(m_depot_ids.size()));
+        }
+    }
+    m_shift = new wxTextCtrl(
+        this, wxID_ANY, vehicle.shift_h ? wxString::Format("%g", *vehicle.shift_h) : wxString());
+    m_shift->SetName("shift_h");
+    m_shift->SetToolTip(_("Hours the vehicle may work in one shift (more than 0, at most 24); "
+                          "empty when not set"));
 
     auto* grid = form_grid();
     add_row(this, grid, _("&Code:"), m_code);
@@ -108,6 +126,8 @@ VehicleEditor::VehicleEditor(wxWindow* parent, dispatch::Fleet& fleet,
     add_row(this, grid, _("C&ontractor:"), m_contractor);
     add_row(this, grid, _("&Device id:"), m_device);
     add_row(this, grid, _("D&istrict:"), m_district);
+    add_row(this, grid, _("&Home depot:"), m_depot);
+    add_row(this, grid, _("&Shift (h):"), m_shift);
     auto* sizer = new wxBoxSizer(wxVERTICAL);
     sizer->Add(grid, 1, wxEXPAND | wxALL, 10);
     sizer->Add(CreateStdDialogButtonSizer(wxOK | wxCANCEL), 0, wxEXPAND | wxALL, 8);
@@ -117,10 +137,20 @@ VehicleEditor::VehicleEditor(wxWindow* parent, dispatch::Fleet& fleet,
 }
 
 void VehicleEditor::set_field(const std::string& field, const wxString& value) {
-    wxTextCtrl* control = field == "code"    ? m_code
-                          : field == "plate" ? m_plate
-                          : field == "width" ? m_width
-                                             : m_device;
+    if (field == "depot") {
+        // Item 0 is "(none)"; an unknown name leaves the choice as it was, as a user could not
+        // pick it either.
+        const int item = value.empty() ? 0 : m_depot->FindString(value, true);
+        if (item != wxNOT_FOUND) {
+            m_depot->SetSelection(item);
+        }
+        return;
+    }
+    wxTextCtrl* control = field == "code"      ? m_code
+                          : field == "plate"   ? m_plate
+                          : field == "width"   ? m_width
+                          : field == "shift_h" ? m_shift
+                                               : m_device;
     control->SetValue(value);
 }
 
@@ -164,6 +194,20 @@ void VehicleEditor::on_ok() {
     vehicle.district_id =
         district > 0 ? std::optional(m_district_ids[static_cast<std::size_t>(district - 1)])
                      : std::nullopt;
+    const int depot = m_depot->GetSelection();
+    vehicle.depot_id =
+        depot > 0 ? std::optional(m_depot_ids[static_cast<std::size_t>(depot - 1)]) : std::nullopt;
+    if (const std::string shift = trimmed(m_shift->GetValue()); shift.empty()) {
+        vehicle.shift_h = std::nullopt;
+    } else if (const std::optional<double> hours = parse_decimal(shift)) {
+        // The range (0, 24] is Fleet::save's to check, so the message is the same everywhere.
+        vehicle.shift_h = *hours;
+    } else {
+        m_report(title,
+                 wxString::Format(_("Shift: '%s' is not a number of hours."), m_shift->GetValue()));
+        m_shift->SetFocus();
+        return;
+    }
     try {
         vehicle.id = m_fleet.save(vehicle);
     } catch (const std::exception& e) {
@@ -244,6 +288,12 @@ FleetDialog::FleetDialog(wxWindow* parent, const std::filesystem::path& project,
     for (const auto& district : m_project.info().districts) {
         m_districts[district.id] = district.name;
     }
+    {
+        data::Statement depots(m_project.database(), "SELECT id, name FROM depots");
+        while (depots.step()) {
+            m_depots[depots.column_int64(0)] = depots.column_text(1);
+        }
+    }
     const int char_px = GetCharWidth();
     m_contractor_list =
         new wxListCtrl(this, wxID_ANY, wxDefaultPosition,
@@ -264,6 +314,8 @@ FleetDialog::FleetDialog(wxWindow* parent, const std::filesystem::path& project,
     m_vehicle_list->AppendColumn(_("Contractor"), wxLIST_FORMAT_LEFT, 12 * char_px);
     m_vehicle_list->AppendColumn(_("Device id"), wxLIST_FORMAT_LEFT, 12 * char_px);
     m_vehicle_list->AppendColumn(_("District"), wxLIST_FORMAT_LEFT, 12 * char_px);
+    m_vehicle_list->AppendColumn(_("Depot"), wxLIST_FORMAT_LEFT, 12 * char_px);
+    m_vehicle_list->AppendColumn(_("Shift (h)"), wxLIST_FORMAT_RIGHT, 8 * char_px);
 
     const auto buttons = [this](const wxString& add, const wxString& edit, const wxString& remove,
                                 auto on_add, auto on_edit, auto on_remove) {
@@ -277,38 +329,39 @@ FleetDialog::FleetDialog(wxWindow* parent, const std::filesystem::path& project,
         }
         return row;
     };
-    auto* import = new wxButton(this, wxID_ANY, _("&Import vehicles from CSV..."));
-    import->SetToolTip(_("Columns: code, type, plate, width_m, contractor, contractor_name, "
-                         "device_id, district"));
-    import->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { choose_csv();
-});
+    // Not named `import`: clang-format takes that for a C++20 module import.
+    auto* import_button = new wxButton(this, wxID_ANY, _("&Import vehicles from CSV..."));
+    import_button->SetToolTip(_("Columns: code, type, plate, width_m, contractor, "
+                                "contractor_name, device_id, district, depot, shift_h"));
+    import_button->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { choose_csv(); });
 
-auto* sizer = new wxBoxSizer(wxVERTICAL);
-sizer->Add(new wxStaticText(this, wxID_ANY, _("Contractors")), 0, wxLEFT | wxRIGHT | wxTOP, 10);
-sizer->Add(m_contractor_list, 1, wxEXPAND | wxALL, 10);
-sizer->Add(buttons(
-               _("Add contractor..."), _("Edit contractor..."), _("Remove contractor"),
-               [this] { add_contractor(); }, [this] { edit_selected_contractor(); },
-               [this] { remove_selected_contractor(); }),
-           0, wxLEFT | wxRIGHT, 10);
-sizer->Add(new wxStaticText(this, wxID_ANY, _("Vehicles")), 0, wxLEFT | wxRIGHT | wxTOP, 10);
-sizer->Add(m_vehicle_list, 2, wxEXPAND | wxALL, 10);
-auto* vehicle_buttons = buttons(
-    _("Add vehicle..."), _("Edit vehicle..."), _("Remove vehicle"), [this] { add_vehicle(); },
-    [this] { edit_selected_vehicle(); }, [this] { remove_selected_vehicle(); });
-vehicle_buttons->AddStretchSpacer();
-vehicle_buttons->Add(import, 0);
-sizer->Add(vehicle_buttons, 0, wxEXPAND | wxLEFT | wxRIGHT, 10);
-sizer->Add(CreateStdDialogButtonSizer(wxCLOSE), 0, wxEXPAND | wxALL, 10);
-SetSizerAndFit(sizer);
-Bind(
-    wxEVT_BUTTON, [this](wxCommandEvent&) { EndModal(wxID_CLOSE); }, wxID_CLOSE);
-SetEscapeId(wxID_CLOSE);
-m_vehicle_list->Bind(wxEVT_LIST_ITEM_ACTIVATED, [this](wxListEvent&) { edit_selected_vehicle(); });
-m_contractor_list->Bind(wxEVT_LIST_ITEM_ACTIVATED,
-                        [this](wxListEvent&) { edit_selected_contractor(); });
-refill();
-} // namespace ykm::gui
+    auto* sizer = new wxBoxSizer(wxVERTICAL);
+    sizer->Add(new wxStaticText(this, wxID_ANY, _("Contractors")), 0, wxLEFT | wxRIGHT | wxTOP, 10);
+    sizer->Add(m_contractor_list, 1, wxEXPAND | wxALL, 10);
+    sizer->Add(buttons(
+                   _("Add contractor..."), _("Edit contractor..."), _("Remove contractor"),
+                   [this] { add_contractor(); }, [this] { edit_selected_contractor(); },
+                   [this] { remove_selected_contractor(); }),
+               0, wxLEFT | wxRIGHT, 10);
+    sizer->Add(new wxStaticText(this, wxID_ANY, _("Vehicles")), 0, wxLEFT | wxRIGHT | wxTOP, 10);
+    sizer->Add(m_vehicle_list, 2, wxEXPAND | wxALL, 10);
+    auto* vehicle_buttons = buttons(
+        _("Add vehicle..."), _("Edit vehicle..."), _("Remove vehicle"), [this] { add_vehicle(); },
+        [this] { edit_selected_vehicle(); }, [this] { remove_selected_vehicle(); });
+    vehicle_buttons->AddStretchSpacer();
+    vehicle_buttons->Add(import_button, 0);
+    sizer->Add(vehicle_buttons, 0, wxEXPAND | wxLEFT | wxRIGHT, 10);
+    sizer->Add(CreateStdDialogButtonSizer(wxCLOSE), 0, wxEXPAND | wxALL, 10);
+    SetSizerAndFit(sizer);
+    Bind(
+        wxEVT_BUTTON, [this](wxCommandEvent&) { EndModal(wxID_CLOSE); }, wxID_CLOSE);
+    SetEscapeId(wxID_CLOSE);
+    m_vehicle_list->Bind(wxEVT_LIST_ITEM_ACTIVATED,
+                         [this](wxListEvent&) { edit_selected_vehicle(); });
+    m_contractor_list->Bind(wxEVT_LIST_ITEM_ACTIVATED,
+                            [this](wxListEvent&) { edit_selected_contractor(); });
+    refill();
+}
 
 void FleetDialog::refill() {
     m_contractors = m_fleet.contractors();
@@ -337,6 +390,10 @@ void FleetDialog::refill() {
         const auto district = v.district_id ? m_districts.find(*v.district_id) : m_districts.end();
         m_vehicle_list->SetItem(
             row, 6, district == m_districts.end() ? wxString() : utf8(district->second));
+        const auto depot = v.depot_id ? m_depots.find(*v.depot_id) : m_depots.end();
+        m_vehicle_list->SetItem(row, 7, depot == m_depots.end() ? wxString() : utf8(depot->second));
+        m_vehicle_list->SetItem(row, 8,
+                                v.shift_h ? wxString::Format("%g", *v.shift_h) : wxString());
     }
 }
 
@@ -349,7 +406,7 @@ void FleetDialog::add_vehicle() {
     if (!m_contractors.empty()) {
         vehicle.contractor_id = m_contractors.front().id;
     }
-    VehicleEditor editor(this, m_fleet, vehicle, m_districts, m_language, m_report);
+    VehicleEditor editor(this, m_fleet, vehicle, m_districts, m_depots, m_language, m_report);
     if (editor.ShowModal() == wxID_OK) {
         refill();
         m_changed();
@@ -362,7 +419,7 @@ void FleetDialog::edit_selected_vehicle() {
         return;
     }
     VehicleEditor editor(this, m_fleet, m_vehicles[static_cast<std::size_t>(row)], m_districts,
-                         m_language, m_report);
+                         m_depots, m_language, m_report);
     if (editor.ShowModal() == wxID_OK) {
         refill();
         m_changed();
@@ -467,7 +524,8 @@ bool FleetDialog::edit_vehicle(const std::string& code, const std::string& field
         if (vehicle.code != code) {
             continue;
         }
-        auto* editor = new VehicleEditor(this, m_fleet, vehicle, m_districts, m_language, m_report);
+        auto* editor =
+            new VehicleEditor(this, m_fleet, vehicle, m_districts, m_depots, m_language, m_report);
         editor->Show();
         editor->set_field(field, value);
         const bool saved = editor->press_ok();

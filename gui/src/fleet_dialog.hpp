@@ -23,16 +23,19 @@ namespace ykm::gui {
 /// Shows an error to the user (a dialog, or stderr in the headless test modes).
 using ReportError = std::function<void(const wxString& title, const wxString& message)>;
 
-/// Adds or edits one vehicle. OK checks the plow width is a number, then saves through
-/// Fleet::save, whose errors name the field; on an error the dialog stays open and nothing is
-/// saved.
+/// Adds or edits one vehicle. OK checks the plow width and the shift are numbers, then saves
+/// through Fleet::save, whose errors name the field; on an error the dialog stays open and
+/// nothing is saved.
 class VehicleEditor : public wxDialog {
 public:
+    /// `districts` and `depots` (id → name) are the choices of the district and home depot.
     VehicleEditor(wxWindow* parent, dispatch::Fleet& fleet, const dispatch::Vehicle& vehicle,
-                  const std::map<std::int64_t, std::string>& districts, UiLanguage language,
+                  const std::map<std::int64_t, std::string>& districts,
+                  const std::map<std::int64_t, std::string>& depots, UiLanguage language,
                   ReportError report);
 
-    /// Sets a field as typing into it does: "code", "plate", "width" or "device".
+    /// Sets a field as typing into it or choosing in it does: "code", "plate", "width",
+    /// "device", "shift_h" (hours; empty for none) or "depot" (a depot's name; empty for none).
     void set_field(const std::string& field, const wxString& value);
     /// Presses OK (through the button's event); returns whether the vehicle was saved.
     bool press_ok();
@@ -46,6 +49,7 @@ private:
     ReportError m_report;
     std::vector<std::int64_t> m_contractor_ids;
     std::vector<std::int64_t> m_district_ids; ///< after "(none)"
+    std::vector<std::int64_t> m_depot_ids;    ///< after "(none)"
     bool m_saved = false;
     wxTextCtrl* m_code = nullptr;
     wxChoice* m_type = nullptr;
@@ -54,6 +58,8 @@ private:
     wxChoice* m_contractor = nullptr;
     wxTextCtrl* m_device = nullptr;
     wxChoice* m_district = nullptr;
+    wxChoice* m_depot = nullptr;
+    wxTextCtrl* m_shift = nullptr;
 };
 
 /// Adds or edits one contractor; errors from Fleet::save are shown and keep the dialog open.
@@ -107,6 +113,7 @@ private:
     ReportError m_report;
     std::function<void()> m_changed;
     std::map<std::int64_t, std::string> m_districts;
+    std::map<std::int64_t, std::string> m_depots;
     std::vector<dispatch::Contractor> m_contractors;
     std::vector<dispatch::Vehicle> m_vehicles;
     wxListCtrl* m_contractor_list = nullptr;

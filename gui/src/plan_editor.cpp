@@ -267,7 +267,17 @@ void PlanJob::run(std::optional<std::filesystem::path> project,
         if (project) {
             // The job's own connection: SQLite connections are not shared between threads.
             data::Project connection = data::Project::open(*project, data::OpenMode::read_only);
-            setup = dispatch::PlanSetup::load(connection, request, std::max(1U, m_options.threads));
+            dispatch::PlanBuildControl control;
+            control.cancel = &m_cancel;
+            control.progress = [this](double fraction) {
+                {
+                    std::lock_guard lock(m_mutex);
+                    m_progress.fraction = fraction;
+                }
+                notify();
+            };
+            setup = dispatch::PlanSetup::load(connection, request, std::max(1U, m_options.threads),
+                                              control);
             connection.close();
         } else {
             std::lock_guard lock(m_mutex);
@@ -307,6 +317,10 @@ void PlanJob::run(std::optional<std::filesystem::path> project,
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count();
             m_outcome = std::move(outcome);
         }
+    } catch (const dispatch::PlanCancelled&) {
+        std::lock_guard lock(m_mutex);
+        m_stopped_before_plan = true;
+        m_progress.phase = Progress::Phase::failed;
     } catch (const std::exception& e) {
         std::lock_guard lock(m_mutex);
         m_error = e.what();

@@ -486,6 +486,12 @@ void PlannerPanel::job_finished() {
     m_opening_id.reset();
     const auto outcome = job->outcome();
     const auto setup = job->setup();
+    if (!outcome && job->stopped_before_plan()) {
+        m_status->SetLabel(_("Stopped before a plan was made."));
+        m_gauge->SetValue(0);
+        update_buttons();
+        return;
+    }
     if (!outcome || !setup) {
         m_status->SetLabel(_("Planning failed."));
         m_gauge->SetValue(0);

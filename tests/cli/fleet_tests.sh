@@ -144,4 +144,87 @@ else
     fail "ogrinfo: $(ogrinfo -ro -so "$town" vehicles 2>&1 | head -5)"
 fi
 
+# --- home depot and shift -------------------------------------------------------------------
+# The small town has two depots, 第1除雪基地 in the first district and 第2除雪基地 in the third.
+json=$("$ykm" fleet list "$town" --json)
+if [[ $(jq -c '.vehicles[] | select(.code == "D-01") | [.depot_id, .depot, .shift_h]' <<<"$json") == '[1,"第1除雪基地",8]' &&
+    $(jq '[.vehicles[] | select(.device_id != null and (.device_id | startswith("demo-"))) | select(.depot == null or .shift_h == null)] | length' <<<"$json") == 0 &&
+    $(jq -c '[.vehicles[] | select(.device_id != null and (.device_id | startswith("demo-"))) | {type, shift_h}] | unique | sort_by(.type) | map([.type, .shift_h])' <<<"$json") == '[["dozer",8],["dump_truck",10],["motor_grader",8],["plow_truck",8],["small_machine",10]]' ]]; then
+    pass "demo vehicles have a home depot and a shift"
+else
+    fail "demo depots and shifts: $(jq -c '[.vehicles[] | [.code, .depot, .shift_h]]' <<<"$json")"
+fi
+if "$ykm" fleet add "$town" contractor --code C91 --name 岩木除雪株式会社 >/dev/null &&
+    "$ykm" fleet add "$town" vehicle --code W-1 --type plow_truck --contractor C91 --depot 第2除雪基地 --shift-h 9.5 >/dev/null &&
+    "$ykm" fleet add "$town" vehicle --code W-2 --type dozer --contractor C91 --depot 1 >/dev/null; then
+    pass "add vehicles with --depot (name, id) and --shift-h"
+else
+    fail "add vehicles with --depot and --shift-h"
+fi
+json=$("$ykm" fleet list "$town" --json)
+w1=$(jq -c '.vehicles[] | select(.code == "W-1") | [.depot_id, .depot, .shift_h]' <<<"$json")
+w2=$(jq -c '.vehicles[] | select(.code == "W-2") | [.depot_id, .depot, .shift_h]' <<<"$json")
+if [[ $w1 == '[2,"第2除雪基地",9.5]' && $w2 == '[1,"第1除雪基地",null]' ]]; then
+    pass "list --json shows depot_id, depot and shift_h"
+else
+    fail "list --json depots: $w1 $w2"
+fi
+list=$("$ykm" fleet list "$town")
+if grep -q 'W-1 .*plow_truck .*9\.5 h .*C91 .*第2除雪基地' <<<"$list" &&
+    grep -q 'W-2 .*dozer .* -  .*C91 .*第1除雪基地' <<<"$list" &&
+    grep -q 'D-01 .*dozer .*3.5 m  8 h .*第1除雪基地' <<<"$list"; then
+    pass "fleet list shows the depot and the shift"
+else
+    fail "fleet list with depots: $(grep 'W-\|D-01' <<<"$list")"
+fi
+expect_error "unknown depot refused" 2 "depot '第9除雪基地' does not exist in .*town\.ykm \(give its name or id\)" -- \
+    "$ykm" fleet add "$town" vehicle --code W-3 --type dozer --contractor C91 --depot 第9除雪基地
+expect_error "unknown depot id refused" 2 "depot '99' does not exist" -- \
+    "$ykm" fleet add "$town" vehicle --code W-3 --type dozer --contractor C91 --depot 99
+expect_error "shift over 24 h refused" 2 "vehicle W-3: shift 25 h is outside \(0, 24\] h" -- \
+    "$ykm" fleet add "$town" vehicle --code W-3 --type dozer --contractor C91 --shift-h 25
+expect_error "shift of 0 h refused" 2 "vehicle W-3: shift 0 h is outside \(0, 24\] h" -- \
+    "$ykm" fleet add "$town" vehicle --code W-3 --type dozer --contractor C91 --shift-h 0
+expect_error "shift not a number refused" 2 "fleet add: --shift-h 'long' is not a number of hours" -- \
+    "$ykm" fleet add "$town" vehicle --code W-3 --type dozer --contractor C91 --shift-h long
+expect_error "--depot is not an option of contractors" 2 "fleet add contractor: --depot is an option of vehicles" -- \
+    "$ykm" fleet add "$town" contractor --code C92 --name 北 --depot 1
+if [[ $("$ykm" fleet list "$town" --json | jq '[.vehicles[] | select(.code == "W-3")] | length') == 0 ]]; then
+    pass "refused vehicles with a bad depot or shift were not stored"
+else
+    fail "a refused vehicle with a bad depot or shift was stored"
+fi
+
+printf '%s\n' 'code,type,contractor,depot,shift_h' 'W-4,dump_truck,C91,第1除雪基地,11' 'W-5,dump_truck,C91,2,' \
+    'W-1,,,,' >"$work/depots.csv"
+if "$ykm" fleet import "$town" "$work/depots.csv" | grep -q '3 vehicles imported'; then
+    json=$("$ykm" fleet list "$town" --json)
+    got=$(jq -c '[.vehicles[] | select(.code | startswith("W-")) | [.code, .depot, .shift_h]]' <<<"$json")
+    if [[ $got == '[["W-1","第2除雪基地",9.5],["W-2","第1除雪基地",null],["W-4","第1除雪基地",11],["W-5","第2除雪基地",null]]' ]]; then
+        pass "import depot (name, id) and shift_h; empty cells keep them"
+    else
+        fail "import depots: $got"
+    fi
+else
+    fail "import a CSV file with depot and shift_h"
+fi
+printf '%s\n' 'code,type,contractor,depot,shift_h' 'W-6,dozer,C91,1,8' 'W-7,dozer,C91,東除雪基地,8' >"$work/baddepot.csv"
+expect_error "bad depot names the file, line 3 and the column" 2 \
+    "baddepot\.csv:3: column 'depot': '東除雪基地' is not a depot of the project \(name or id\)" -- \
+    "$ykm" fleet import "$town" "$work/baddepot.csv"
+printf '%s\n' 'code,type,contractor,shift_h' 'W-6,dozer,C91,30' >"$work/badshift.csv"
+expect_error "bad shift names the file, line and column" 2 \
+    "badshift\.csv:2: column 'shift_h': vehicle W-6: shift 30 h is outside \(0, 24\] h" -- \
+    "$ykm" fleet import "$town" "$work/badshift.csv"
+if [[ $("$ykm" fleet list "$town" --json | jq '[.vehicles[] | select(.code == "W-6" or .code == "W-7")] | length') == 0 ]]; then
+    pass "failed depot and shift imports change nothing"
+else
+    fail "a failed depot or shift import stored vehicles"
+fi
+if "$ykm" fleet --help | grep -q -- '--depot NAME|ID\] \[--shift-h H\]'; then
+    pass "fleet --help names --depot and --shift-h"
+else
+    fail "fleet --help lacks --depot and --shift-h"
+fi
+
 summary

@@ -97,6 +97,16 @@ visits=$("$ykm" plan "$p" --district 南西工区 --vehicles D-01,T-01 --load-km
     jq '[.vehicles[].site_visits] | add')
 if [[ $visits -gt 0 ]]; then pass "load limit: $visits dump-site visits"; else fail "load limit: '$visits'"; fi
 
+# Turnaround places: marked and unmarked in one transaction, unknown nodes refused.
+marked=$("$ykm" plan turnaround "$p" --add 12,40)
+if [[ $marked == "2 turnaround nodes: 12 40" && $(sqlite3 "$p" "SELECT group_concat(id) FROM road_nodes WHERE turnaround = 1") == "12,40" ]]; then
+    pass "turnaround nodes marked"
+else
+    fail "turnaround: $marked"
+fi
+expect_error "unknown turnaround node" 2 "road node 999999 does not exist" -- "$ykm" plan turnaround "$p" --remove 12 --add 999999
+if [[ $("$ykm" plan turnaround "$p") == "2 turnaround nodes: 12 40" ]]; then pass "a refused change changes nothing"; else fail "turnaround after error"; fi
+
 # Bad input: exit 2, one line naming the problem, no plan stored.
 before=$(plans)
 expect_error "unknown district" 2 "district '北極' does not exist" -- "$ykm" plan "$p" --district 北極

@@ -151,6 +151,25 @@ BOOST_AUTO_TEST_CASE(replacing_districts_keeps_vehicles_in_districts_of_the_same
     BOOST_TEST(vehicles.is_null(1));
 }
 
+BOOST_AUTO_TEST_CASE(replacing_depots_keeps_vehicles_home_depots_of_the_same_name) {
+    TempDir dir;
+    Project p = Project::create(dir / "town.ykm", gis::Epsg{6678});
+    p.replace_depots(std::vector<Depot>{{"第1除雪基地", {0, 0}}, {"第2除雪基地", {100, 0}}});
+    p.database().exec(
+        "INSERT INTO contractors (code, name) VALUES ('C01', '雪国建設');"
+        "INSERT INTO vehicles (code, machine_type, plow_width_m, contractor_id, depot_id) "
+        "VALUES ('D-1', 'dozer', 3.0, 1, (SELECT id FROM depots WHERE name = '第2除雪基地')),"
+        "('D-2', 'dozer', 3.0, 1, (SELECT id FROM depots WHERE name = '第1除雪基地'))");
+    // The second depot moves, the first is closed.
+    p.replace_depots(std::vector<Depot>{{"第3除雪基地", {0, 50}}, {"第2除雪基地", {120, 0}}});
+    Statement vehicles(p.database(), "SELECT v.code, d.name FROM vehicles v LEFT JOIN depots d "
+                                     "ON d.id = v.depot_id ORDER BY v.code");
+    BOOST_REQUIRE(vehicles.step());
+    BOOST_TEST(vehicles.column_text(1) == "第2除雪基地");
+    BOOST_REQUIRE(vehicles.step());
+    BOOST_TEST(vehicles.is_null(1));
+}
+
 BOOST_AUTO_TEST_CASE(overwriting_a_project_left_with_a_write_ahead_log_gives_a_sound_file) {
     TempDir dir;
     const auto path = dir / "town.ykm";

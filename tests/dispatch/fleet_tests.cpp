@@ -288,4 +288,146 @@ BOOST_AUTO_TEST_CASE(import_errors_name_the_column_and_value) {
     BOOST_TEST(f.fleet.vehicles().size() == 1U);
 }
 
+// --- home depot and shift ---------------------------------------------------------------------
+
+namespace {
+
+// Depots 1 (北部除雪基地) and 2 (南部除雪基地), in the order written.
+void add_depots(data::Project& project) {
+    const std::vector<data::Depot> depots{{"北部除雪基地", gis::XY{500, 500}},
+                                          {"南部除雪基地", gis::XY{500, 2500}}};
+    project.replace_depots(depots);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(saves_and_reads_back_the_home_depot_and_shift) {
+    FleetFixture f;
+    add_depots(f.project);
+    Vehicle v = f.dozer("D-12", "");
+    v.depot_id = 2;
+    v.shift_h = 7.5;
+    v.id = f.fleet.save(v);
+    BOOST_TEST((f.fleet.vehicle(v.id) == v));
+    BOOST_TEST(*f.fleet.vehicle(v.id)->depot_id == 2);
+    BOOST_TEST(*f.fleet.vehicle(v.id)->shift_h == 7.5);
+    // Cleared again on update; a vehicle without either is stored with NULLs.
+    v.depot_id = std::nullopt;
+    v.shift_h = std::nullopt;
+    f.fleet.save(v);
+    BOOST_TEST(!f.fleet.vehicle(v.id)->depot_id.has_value());
+    BOOST_TEST(!f.fleet.vehicle(v.id)->shift_h.has_value());
+    data::Statement raw(f.project.database(), "SELECT depot_id IS NULL, shift_h IS NULL FROM "
+                                              "vehicles");
+    BOOST_TEST_REQUIRE(raw.step());
+    BOOST_TEST(raw.column_int(0) == 1);
+    BOOST_TEST(raw.column_int(1) == 1);
+    // 24 h is the longest shift allowed.
+    v.shift_h = 24.0;
+    f.fleet.save(v);
+    BOOST_TEST(*f.fleet.vehicle(v.id)->shift_h == 24.0);
+}
+
+BOOST_AUTO_TEST_CASE(refuses_an_unknown_depot_naming_it) {
+    FleetFixture f;
+    add_depots(f.project);
+    Vehicle v = f.dozer("D-5", "");
+    v.depot_id = 3;
+    BOOST_CHECK_THROW(f.fleet.save(v), Error);
+    BOOST_TEST(message_of([&] { f.fleet.save(v); }) == "vehicle D-5: depot 3 does not exist");
+    BOOST_TEST(f.fleet.vehicles().empty());
+}
+
+BOOST_AUTO_TEST_CASE(refuses_a_shift_outside_0_to_24_h) {
+    FleetFixture f;
+    Vehicle v = f.dozer("D-5", "");
+    v.shift_h = 0.0;
+    BOOST_TEST(message_of([&] { f.fleet.save(v); }) ==
+               "vehicle D-5: shift 0 h is outside (0, 24] h");
+    v.shift_h = 25.0;
+    BOOST_TEST(message_of([&] { f.fleet.save(v); }) ==
+               "vehicle D-5: shift 25 h is outside (0, 24] h");
+    v.shift_h = -8.0;
+    BOOST_CHECK_THROW(f.fleet.save(v), Error);
+    v.shift_h = std::nan("");
+    BOOST_CHECK_THROW(f.fleet.save(v), Error);
+    BOOST_TEST(f.fleet.vehicles().empty());
+}
+
+BOOST_AUTO_TEST_CASE(imports_the_depot_by_name_or_id_and_the_shift) {
+    FleetFixture f;
+    add_depots(f.project);
+    Vehicle kept = f.dozer("D-1", "");
+    kept.depot_id = 1;
+    kept.shift_h = 8.0;
+    f.fleet.save(kept);
+    const auto csv = f.write("depots.csv", "code,type,contractor,depot,shift_h\n"
+                                           "T-1,plow_truck,C01,南部除雪基地,9.5\n"
+                                           "T-2,plow_truck,C01,1,\n"
+                                           "D-1,,,,\n");
+    BOOST_TEST(f.fleet.import_csv(csv) == 3U);
+    const auto t1 = f.fleet.vehicle_by_code("T-1");
+    BOOST_TEST(*t1->depot_id == 2);
+    BOOST_TEST(*t1->shift_h == 9.5);
+    const auto t2 = f.fleet.vehicle_by_code("T-2");
+    BOOST_TEST(*t2->depot_id == 1);
+    BOOST_TEST(!t2->shift_h.has_value());
+    // Empty cells keep the stored depot and shift.
+    const auto d1 = f.fleet.vehicle_by_code("D-1");
+    BOOST_TEST(*d1->depot_id == 1);
+    BOOST_TEST(*d1->shift_h == 8.0);
+}
+
+BOOST_AUTO_TEST_CASE(import_errors_of_depot_and_shift_name_the_line_and_column) {
+    FleetFixture f;
+    add_depots(f.project);
+    const auto depot = f.write("p.csv", "code,type,contractor,depot\n"
+                                        "T-1,plow_truck,C01,1\n"
+                                        "T-2,plow_truck,C01,東部除雪基地\n");
+    BOOST_TEST(message_of([&] { f.fleet.import_csv(depot); }) ==
+               depot.string() + ":3: column 'depot': '東部除雪基地' is not a depot of the project "
+                                "(name or id)");
+    const auto by_id = f.write("i.csv", "code,type,contractor,depot\nT-1,plow_truck,C01,3\n");
+    BOOST_TEST(message_of([&] { f.fleet.import_csv(by_id); }) ==
+               by_id.string() +
+                   ":2: column 'depot': '3' is not a depot of the project (name or id)");
+    const auto range = f.write("s.csv", "code,type,contractor,shift_h\nT-1,plow_truck,C01,25\n");
+    BOOST_TEST(message_of([&] { f.fleet.import_csv(range); }) ==
+               range.string() +
+                   ":2: column 'shift_h': vehicle T-1: shift 25 h is outside (0, 24] h");
+    const auto words = f.write("w.csv", "code,type,contractor,shift_h\nT-1,plow_truck,C01,long\n");
+    BOOST_TEST(message_of([&] { f.fleet.import_csv(words); }) ==
+               words.string() + ":2: column 'shift_h': 'long' is not a number of hours");
+    BOOST_TEST(f.fleet.vehicles().empty());
+}
+
+BOOST_AUTO_TEST_CASE(an_import_refuses_a_depot_name_two_depots_share) {
+    FleetFixture f;
+    const std::vector<data::Depot> depots{{"除雪基地", gis::XY{0, 0}}, {"除雪基地", gis::XY{9, 9}}};
+    f.project.replace_depots(depots);
+    const auto csv =
+        f.write("two.csv", "code,type,contractor,depot\nT-1,plow_truck,C01,除雪基地\n");
+    BOOST_TEST(message_of([&] { f.fleet.import_csv(csv); }) ==
+               csv.string() +
+                   ":2: column 'depot': two depots have the name '除雪基地'; give the id instead");
+}
+
+BOOST_AUTO_TEST_CASE(deleting_a_depot_leaves_its_vehicles_without_one) {
+    FleetFixture f;
+    add_depots(f.project);
+    Vehicle north = f.dozer("D-1", "");
+    north.depot_id = 1;
+    north.id = f.fleet.save(north);
+    Vehicle south = f.dozer("D-2", "");
+    south.depot_id = 2;
+    south.shift_h = 8.0;
+    south.id = f.fleet.save(south);
+    f.project.database().exec("DELETE FROM depots WHERE id = 2");
+    BOOST_TEST(*f.fleet.vehicle(north.id)->depot_id == 1);
+    const auto after = f.fleet.vehicle(south.id);
+    BOOST_TEST_REQUIRE(after.has_value());
+    BOOST_TEST(!after->depot_id.has_value());
+    BOOST_TEST(*after->shift_h == 8.0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -2,6 +2,7 @@
 
 #include "../data/error_message.hpp"
 #include "../data/temp_dir.hpp"
+#include "plan_checker.hpp"
 #include "ykm/data/demo_town.hpp"
 #include "ykm/dispatch/fleet.hpp"
 #include "ykm/gis/error.hpp"
@@ -11,7 +12,9 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <atomic>
 #include <cmath>
+#include <map>
 #include <set>
 
 using namespace ykm;
@@ -103,6 +106,69 @@ BOOST_AUTO_TEST_CASE(builds_the_problem_from_the_district_its_fleet_and_depot) {
     BOOST_TEST(with_small->problem().vehicles().size() == 2U);
     BOOST_TEST(with_small->problem().pass_width_m() == 1.2);
     BOOST_TEST(with_small->problem().tasks().size() > problem.tasks().size());
+}
+
+BOOST_AUTO_TEST_CASE(plans_every_district_of_a_town_to_the_checker) {
+    TownProject t;
+    data::Project p = data::Project::open(t.path);
+    for (std::size_t d = 1; d <= t.town.districts.size(); ++d) {
+        dispatch::PlanRequest r = TownProject::request();
+        r.district = std::to_string(d);
+        r.vehicles = {"T-1", "T-2", "G-1"};
+        const auto setup = dispatch::PlanSetup::load(p, r, 2);
+        const auto outcome = dispatch::solve_plan(setup->problem(), quick());
+        BOOST_TEST(test::check_plan(setup->problem(), outcome.routes) ==
+                   setup->problem().tasks().size());
+        BOOST_TEST(outcome.evaluation.unserved == 0U);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(starts_each_plow_at_its_home_depot_unless_one_is_named) {
+    TownProject t;
+    data::Project p = data::Project::open(t.path);
+    BOOST_TEST_REQUIRE(t.town.depots.size() >= 2U);
+    dispatch::Fleet fleet(p);
+    auto truck = *fleet.vehicle_by_code("T-2");
+    truck.depot_id = 2;
+    truck.shift_h = 6.0;
+    fleet.save(truck);
+    const auto setup = dispatch::PlanSetup::load(p, TownProject::request());
+    std::map<std::string, dispatch::PlanVehicle> by_code;
+    for (const auto& v : setup->problem().vehicles()) {
+        by_code[v.code] = v;
+    }
+    BOOST_TEST(by_code["T-2"].depot_id == 2);
+    BOOST_TEST(by_code["T-2"].shift_s == 6 * 3600.0);
+    BOOST_TEST(by_code["T-1"].shift_s == 8 * 3600.0);
+    BOOST_TEST(by_code["T-1"].depot_node != by_code["T-2"].depot_node);
+    const auto outcome = dispatch::solve_plan(setup->problem(), quick());
+    test::check_plan(setup->problem(), outcome.routes);
+
+    dispatch::PlanRequest all_from_one = TownProject::request();
+    all_from_one.depot = "1";
+    all_from_one.shift_h = 10.0;
+    const auto named = dispatch::PlanSetup::load(p, all_from_one);
+    for (const auto& v : named->problem().vehicles()) {
+        BOOST_TEST(v.depot_id == 1);
+        BOOST_TEST(v.shift_s == 10 * 3600.0);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(stops_building_when_cancelled) {
+    TownProject t;
+    data::Project p = data::Project::open(t.path);
+    std::atomic<bool> cancel{true};
+    dispatch::PlanBuildControl control;
+    control.cancel = &cancel;
+    BOOST_CHECK_THROW((void)dispatch::PlanSetup::load(p, TownProject::request(), 2, control),
+                      dispatch::PlanCancelled);
+    std::vector<double> seen;
+    cancel = false;
+    control.progress = [&](double f) { seen.push_back(f); };
+    (void)dispatch::PlanSetup::load(p, TownProject::request(), 1, control);
+    BOOST_TEST_REQUIRE(!seen.empty());
+    BOOST_TEST(std::ranges::is_sorted(seen));
+    BOOST_TEST(seen.back() < 1.0);
 }
 
 BOOST_AUTO_TEST_CASE(reads_turnaround_nodes_from_the_project) {

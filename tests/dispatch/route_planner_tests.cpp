@@ -1,5 +1,7 @@
 #include "ykm/dispatch/route_planner.hpp"
 
+#include "plan_checker.hpp"
+
 #include "ykm/data/demo_town.hpp"
 #include "ykm/gis/error.hpp"
 
@@ -19,6 +21,7 @@ using dispatch::PlanRoutes;
 using dispatch::PlanStep;
 using dispatch::TurnKind;
 using gis::PriorityClass;
+using test::check_plan;
 
 namespace ykm::dispatch {
 // Printed by failing checks.
@@ -89,54 +92,6 @@ PlanModelInput crossing_input(std::vector<std::int64_t> segments) {
     in.vehicles = {plow("A", 0)};
     in.width_of = [](std::int64_t) { return std::optional<double>(6.0); };
     return in;
-}
-
-// An independent check of a plan's steps: every route is one connected drive from the depot
-// back to it, turns back only where allowed, times never run backwards, and every task is
-// served exactly once. Returns the number of service steps.
-std::size_t check_plan(const PlanProblem& p, const PlanRoutes& routes) {
-    const gis::RoadGraph& g = p.graph();
-    std::map<std::tuple<std::int64_t, bool, int>, int> served;
-    const auto evaluation = dispatch::evaluate(p, routes);
-    for (std::size_t v = 0; v < p.vehicles().size(); ++v) {
-        const auto steps = dispatch::expand_route(p, v, routes.tasks[v]);
-        gis::NodeIndex at = p.vehicles()[v].depot_node;
-        std::int64_t last = -1; // the edge driven last, -1 after a stop
-        double time = 0.0;
-        for (const PlanStep& s : steps) {
-            // Times come from single-precision travel times: equal to the hundredth of a second.
-            BOOST_TEST_REQUIRE(s.start_s >= time - 0.01);
-            BOOST_TEST_REQUIRE(s.end_s >= s.start_s);
-            time = s.end_s;
-            if (s.kind == PlanStep::Kind::site) {
-                at = p.sites()[s.site].node;
-                last = -1;
-                continue;
-            }
-            BOOST_TEST_REQUIRE(g.edge(s.edge).from == at);
-            if (last >= 0 && g.twin(static_cast<gis::EdgeIndex>(last)) == s.edge) {
-                BOOST_TEST_REQUIRE(
-                    p.turn_cost_s(static_cast<gis::EdgeIndex>(last), s.edge).has_value());
-            }
-            at = g.edge(s.edge).to;
-            last = s.edge;
-            if (s.kind == PlanStep::Kind::service) {
-                ++served[{s.segment_id, s.forward, s.pass}];
-            }
-        }
-        BOOST_TEST_REQUIRE(at == p.vehicles()[v].depot_node);
-        BOOST_TEST(std::abs(time - evaluation.vehicles[v].end_s) < 0.05);
-    }
-    for (const auto& task : p.tasks()) {
-        const int count = served[{task.segment_id, task.forward, task.pass}];
-        BOOST_TEST_REQUIRE(count == 1);
-    }
-    std::size_t total = 0;
-    for (const auto& [k, n] : served) {
-        total += static_cast<std::size_t>(n);
-    }
-    BOOST_TEST(total == p.tasks().size());
-    return total;
 }
 
 // A generated town's network and the class 1-3 segments in a square of it.

@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -141,6 +142,58 @@ std::string parse_error(const std::string& name, const std::string& text) {
     return "no error";
 }
 
+CarpOptions options(double seconds, std::uint64_t seed, std::size_t iterations,
+                    unsigned threads = 1) {
+    CarpOptions o;
+    o.time_limit_s = seconds;
+    o.seed = seed;
+    o.max_iterations = iterations;
+    o.threads = threads;
+    return o;
+}
+
+/// A small town for the solver: a side x side grid of crossings with streets of cost 20-200 and
+/// demands 1-30 drawn from a fixed sequence, every third street deadhead-only, depot in a corner.
+std::filesystem::path write_grid_town(const std::string& name, int side) {
+    const auto file = std::filesystem::temp_directory_path() / name;
+    std::ostringstream required;
+    std::ostringstream deadhead;
+    int required_count = 0;
+    int deadhead_count = 0;
+    unsigned state = 12345;
+    auto next = [&state](int low, int high) {
+        state = state * 1103515245U + 12345U;
+        return low + static_cast<int>((state >> 16U) % static_cast<unsigned>(high - low + 1));
+    };
+    for (int r = 0; r < side; ++r) {
+        for (int c = 0; c < side; ++c) {
+            const int k = r * side + c + 1;
+            for (const int other : {c + 1 < side ? k + 1 : 0, r + 1 < side ? k + side : 0}) {
+                if (other == 0) {
+                    continue;
+                }
+                const int cost = next(20, 200);
+                if ((required_count + deadhead_count) % 3 == 2) {
+                    deadhead << " ( " << k << ", " << other << ") coste " << cost << "\n";
+                    ++deadhead_count;
+                } else {
+                    required << " ( " << k << ", " << other << ") coste " << cost << " demanda "
+                             << next(1, 30) << "\n";
+                    ++required_count;
+                }
+            }
+        }
+    }
+    std::ofstream out(file);
+    out << " NOMBRE : " << name << "\n VERTICES : " << side * side
+        << "\n ARISTAS_REQ : " << required_count << "\n ARISTAS_NOREQ : " << deadhead_count
+        << "\n VEHICULOS : 0\n CAPACIDAD : 300\n TIPO_COSTES_ARISTAS : EXPLICITOS\n"
+        << " LISTA_ARISTAS_REQ :\n"
+        << required.str() << " LISTA_ARISTAS_NOREQ :\n"
+        << deadhead.str() << " DEPOSITO : 1\n";
+    return file;
+}
+
 const std::string header = " NOMBRE : tiny\n VERTICES : 3\n ARISTAS_REQ : 2\n ARISTAS_NOREQ : 1\n"
                            " VEHICULOS : 2\n CAPACIDAD : 5\n TIPO_COSTES_ARISTAS : EXPLICITOS\n";
 
@@ -194,7 +247,7 @@ BOOST_AUTO_TEST_CASE(solves_a_two_edge_instance_exactly) {
     inst.capacity = 10;
     inst.required = {{1, 2, 4, 1}, {2, 3, 6, 1}};
     inst.non_required = {{1, 3, 1}};
-    const CarpSolution s = solve_carp(inst, {0.0, 1, 1});
+    const CarpSolution s = solve_carp(inst, options(0.0, 1, 1));
     BOOST_TEST(s.cost == 11);
     BOOST_TEST(s.routes.size() == 1U);
 }
@@ -243,7 +296,7 @@ BOOST_AUTO_TEST_CASE(demand_above_capacity_is_an_error) {
 
 BOOST_AUTO_TEST_CASE(gdb1_reaches_the_optimum_316) {
     const auto file = carp_file("gdb/gdb1.dat");
-    const CarpSolution s = solve_carp(read_carp_instance(file), {1.0, 1, 0});
+    const CarpSolution s = solve_carp(read_carp_instance(file), options(1.0, 1, 0));
     const CheckResult checked = check(checker_read(file), s);
     BOOST_TEST(s.cost == 316);
     BOOST_TEST(checked.cost == 316);
@@ -251,10 +304,10 @@ BOOST_AUTO_TEST_CASE(gdb1_reaches_the_optimum_316) {
 
 BOOST_DATA_TEST_CASE(solutions_pass_the_independent_checker,
                      boost::unit_test::data::make({"gdb/gdb1.dat", "gdb/gdb10.dat", "val/1A.dat",
-                                                   "egl/egl-e1-A.dat"}),
+                                                   "val/10D.dat", "egl/egl-e1-A.dat"}),
                      relative) {
     const auto file = carp_file(relative);
-    const CarpSolution s = solve_carp(read_carp_instance(file), {1.0, 7, 0});
+    const CarpSolution s = solve_carp(read_carp_instance(file), options(1.0, 7, 0));
     const CheckResult checked = check(checker_read(file), s);
     BOOST_TEST(checked.each_served_once);
     BOOST_TEST(checked.capacity_respected);
@@ -263,10 +316,105 @@ BOOST_DATA_TEST_CASE(solutions_pass_the_independent_checker,
 
 BOOST_AUTO_TEST_CASE(same_seed_and_iterations_give_the_same_solution) {
     const CarpInstance inst = read_carp_instance(carp_file("val/1A.dat"));
-    const CarpSolution a = solve_carp(inst, {60.0, 3, 20});
-    const CarpSolution b = solve_carp(inst, {60.0, 3, 20});
+    const CarpSolution a = solve_carp(inst, options(60.0, 3, 20));
+    const CarpSolution b = solve_carp(inst, options(60.0, 3, 20));
     BOOST_TEST(a.cost == b.cost);
     BOOST_TEST((a.routes == b.routes));
+}
+
+BOOST_DATA_TEST_CASE(dijkstra_gives_the_floyd_warshall_matrix,
+                     boost::unit_test::data::make({"val/1A.dat", "val/5D.dat", "val/10D.dat",
+                                                   "egl/egl-s1-A.dat"}),
+                     relative) {
+    const CarpInstance inst = read_carp_instance(carp_file(relative));
+    const CarpDistances floyd(inst, CarpShortestPaths::floyd_warshall);
+    const CarpDistances dijkstra(inst, CarpShortestPaths::dijkstra);
+    int differences = 0;
+    for (int a = 1; a <= inst.vertices; ++a) {
+        for (int b = 1; b <= inst.vertices; ++b) {
+            differences += floyd(a, b) != dijkstra(a, b) ? 1 : 0;
+        }
+    }
+    BOOST_TEST(differences == 0);
+    BOOST_TEST(floyd(1, 1) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(dijkstra_leaves_unconnected_vertices_unreachable) {
+    CarpInstance inst;
+    inst.vertices = 4;
+    inst.capacity = 5;
+    inst.required = {{1, 2, 4, 1}};
+    inst.non_required = {{3, 4, 2}};
+    const CarpDistances d(inst, CarpShortestPaths::dijkstra);
+    BOOST_TEST(d(1, 2) == 4);
+    BOOST_TEST(d(4, 3) == 2);
+    BOOST_TEST(d(1, 3) == CarpDistances::unreachable);
+}
+
+BOOST_AUTO_TEST_CASE(one_task_per_route_when_two_never_fit) {
+    // Demand 3 with capacity 5: any route with two tasks is overloaded, which the penalized
+    // search may visit but must never return.
+    CarpInstance inst;
+    inst.name = "tight";
+    inst.vertices = 4;
+    inst.capacity = 5;
+    inst.required = {{1, 2, 1, 3}, {2, 3, 1, 3}, {3, 4, 1, 3}, {4, 1, 1, 3}};
+    const CarpSolution s = solve_carp(inst, options(60.0, 1, 200));
+    BOOST_TEST(s.routes.size() == 4U);
+    // On the 4-cycle of unit edges: 2 for each edge at the depot (there and back), 4 for each
+    // of the two far ones (1 there, 1 service, 2 back).
+    BOOST_TEST(s.cost == 12);
+}
+
+BOOST_AUTO_TEST_CASE(two_threads_are_no_worse_than_one_with_the_same_seed) {
+    // The first thread runs the one-thread search, so with an iteration limit the best of two
+    // cannot be worse.
+    const auto file = carp_file("val/4D.dat");
+    const CarpInstance inst = read_carp_instance(file);
+    const CarpSolution one = solve_carp(inst, options(60.0, 5, 150, 1));
+    const CarpSolution two = solve_carp(inst, options(60.0, 5, 150, 2));
+    BOOST_TEST(two.cost <= one.cost);
+    const CheckResult checked = check(checker_read(file), two);
+    BOOST_TEST(checked.each_served_once);
+    BOOST_TEST(checked.capacity_respected);
+    BOOST_TEST(two.cost == checked.cost);
+}
+
+BOOST_AUTO_TEST_CASE(improvements_are_reported_in_decreasing_order) {
+    const CarpInstance inst = read_carp_instance(carp_file("val/2A.dat"));
+    CarpOptions o = options(60.0, 2, 300, 2);
+    std::vector<std::int64_t> costs;
+    std::vector<double> times;
+    o.on_improvement = [&](double seconds, std::int64_t cost) {
+        costs.push_back(cost);
+        times.push_back(seconds);
+    };
+    const CarpSolution s = solve_carp(inst, o);
+    BOOST_REQUIRE(!costs.empty());
+    BOOST_TEST(std::is_sorted(costs.rbegin(), costs.rend()));
+    BOOST_TEST((std::adjacent_find(costs.begin(), costs.end()) == costs.end()));
+    BOOST_TEST(std::is_sorted(times.begin(), times.end()));
+    BOOST_TEST(costs.back() == s.cost);
+}
+
+BOOST_AUTO_TEST_CASE(a_grid_town_of_300_streets_passes_the_checker) {
+    const auto file = write_grid_town("ykm_carp_grid_town.dat", 15); // 420 streets, 280 required
+    const CarpInstance inst = read_carp_instance(file);
+    BOOST_TEST(inst.required.size() == 280U);
+    const CarpSolution s = solve_carp(inst, options(2.0, 1, 0, 2));
+    const CheckResult checked = check(checker_read(file), s);
+    std::filesystem::remove(file);
+    BOOST_TEST(checked.each_served_once);
+    BOOST_TEST(checked.capacity_respected);
+    BOOST_TEST(s.cost == checked.cost);
+    std::int64_t service = 0;
+    int demand = 0;
+    for (const auto& e : inst.required) {
+        service += e.cost;
+        demand += e.demand;
+    }
+    BOOST_TEST(s.cost > service);
+    BOOST_TEST(s.routes.size() >= static_cast<std::size_t>((demand + 299) / 300));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

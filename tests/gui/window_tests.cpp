@@ -1041,4 +1041,36 @@ BOOST_AUTO_TEST_CASE(a_gps_port_in_use_is_named_in_the_status_bar_and_the_window
     BOOST_TEST(same_view(view_of(json["final"]), view_of(json["initial"]).zoomed(2.0)));
 }
 
+BOOST_AUTO_TEST_CASE(the_fleet_dialog_keeps_the_home_depot_and_shift_it_was_not_asked_to_change) {
+    TempDir dir;
+    make_fleet_town(dir / "town.ykm");
+    {
+        // The small demo town has two depots, ids 1 and 2.
+        data::Project project = data::Project::open(dir / "town.ykm", data::OpenMode::read_write);
+        dispatch::Fleet fleet(project);
+        dispatch::Vehicle p02 = *fleet.vehicle_by_code("P-02");
+        p02.depot_id = 2;
+        p02.shift_h = 9.5;
+        fleet.save(p02);
+    }
+    const int status = run_yukimichi(dir, "LC_ALL=C.UTF-8",
+                                     "--commands 'fleet_edit:P-02,width,2.75;"
+                                     "fleet_edit:P-01,plate,青森 100 さ 12-99' " +
+                                         quoted(dir / "town.ykm"));
+    BOOST_TEST_REQUIRE(status == 0, read_file(dir / "stderr.txt"));
+    const nlohmann::json json = nlohmann::json::parse(read_file(dir / "stdout.txt"));
+    BOOST_TEST(json["fleet"]["fleet_edits"] == nlohmann::json::parse("[true, true]"));
+    data::Project project = data::Project::open(dir / "town.ykm", data::OpenMode::read_only);
+    dispatch::Fleet fleet(project);
+    const auto p02 = fleet.vehicle_by_code("P-02");
+    BOOST_TEST(p02->plow_width_m == 2.75);
+    BOOST_TEST(p02->depot_id.value_or(0) == 2);
+    BOOST_TEST(p02->shift_h.value_or(0.0) == 9.5);
+    // A vehicle without either is saved without either, not with the first depot.
+    const auto p01 = fleet.vehicle_by_code("P-01");
+    BOOST_TEST(p01->plate == "青森 100 さ 12-99");
+    BOOST_TEST(!p01->depot_id.has_value());
+    BOOST_TEST(!p01->shift_h.has_value());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -32,6 +32,8 @@ struct Vehicle {
     std::string device_id; ///< GPS device id (OsmAnd `id`, NMEA $PYKM name); unique, may be
                            ///< empty for a machine without GPS
     std::optional<std::int64_t> district_id; ///< the 工区 it works in, for "left its district"
+    std::optional<std::int64_t> depot_id;    ///< its home depot (除雪基地), where routes start
+    std::optional<double> shift_h;           ///< hours it may work in one shift (0, 24]
     friend bool operator==(const Vehicle&, const Vehicle&) = default;
 };
 
@@ -53,7 +55,8 @@ public:
     /// Adds or, when `c.id` is set, updates; returns the id. Duplicate codes are refused.
     std::int64_t save(const Contractor& c);
     /// Adds or, when `v.id` is set, updates; returns the id. Duplicate codes or device ids, an
-    /// unknown contractor or district, a width outside (0, 10] m are refused.
+    /// unknown contractor, district or depot, a width outside (0, 10] m and a shift outside
+    /// (0, 24] h are refused.
     std::int64_t save(const Vehicle& v);
     /// Removes a vehicle (its stored fixes stay in the season log). Throws if unknown.
     void remove_vehicle(std::int64_t id);
@@ -68,11 +71,11 @@ public:
 
     /// Imports vehicles from CSV with a header row; columns (any order): code, type, plate,
     /// width_m, contractor (code; created when unknown, with the name from contractor_name if
-    /// present), device_id, district (name or code). UTF-8 or, when it does not decode, CP932.
-    /// All rows or none: an error names the file, line and column. Existing codes are updated;
-    /// an absent column or an empty cell keeps the stored value (or the default of a new
-    /// vehicle). `type` and `contractor` are required for new vehicles. Returns the number of
-    /// vehicles written.
+    /// present), device_id, district (name or code), depot (name or id), shift_h. UTF-8 or, when it
+    /// does not decode, CP932. All rows or none: an error names the file, line and column. Existing
+    /// codes are updated; an absent column or an empty cell keeps the stored value (or the default
+    /// of a new vehicle). `type` and `contractor` are required for new vehicles. Returns the number
+    /// of vehicles written.
     std::size_t import_csv(const std::filesystem::path& csv);
 
 private:

@@ -24,12 +24,14 @@ struct PlanRequest {
     /// Vehicle codes; empty: the vehicles assigned to the district, but for small (sidewalk)
     /// machines.
     std::vector<std::string> vehicles;
-    /// Depot name or id; empty: the depot nearest the district's roads.
+    /// Depot name or id for every plow; empty: each plow's home depot, else the depot nearest
+    /// the district's roads.
     std::string depot;
     std::int64_t start_ms = 0; ///< when the plows leave (Unix ms)
     /// Deadline per class (1..3), Unix ms; reported as met or missed.
     std::map<int, std::int64_t> deadlines_ms;
-    double shift_h = 8.0;
+    /// Shift length for every plow; unset: each plow's own, else 8 h.
+    std::optional<double> shift_h;
     double load_limit_km = 0.0; ///< 0: no dump or refill trips
     /// Dump/refill site names or ids; empty with a load limit: all of the project's sites.
     std::vector<std::string> sites;
@@ -43,8 +45,10 @@ public:
     /// Reads the project and builds the problem. Throws ykm::Error naming the district,
     /// vehicle, depot or site that does not exist, or saying what is missing (no classed roads
     /// in the district, no vehicles).
+    /// `control` follows and stops the building of the travel-time tables (PlanCancelled).
     static std::unique_ptr<PlanSetup> load(data::Project& project, const PlanRequest& request,
-                                           unsigned threads = 1);
+                                           unsigned threads = 1,
+                                           const PlanBuildControl& control = {});
 
     [[nodiscard]] const PlanRequest& request() const { return m_request; }
     [[nodiscard]] std::int64_t district_id() const { return m_district_id; }

@@ -21,6 +21,7 @@
 // own tasks and the routes before it, so adding a class-3 road never changes the class-1 plan.
 
 #include "ykm/dispatch/machine_type.hpp"
+#include "ykm/gis/error.hpp"
 #include "ykm/gis/road_graph.hpp"
 
 #include <array>
@@ -119,6 +120,21 @@ struct PlanModelInput {
     std::function<std::optional<int>(std::int64_t segment_id)> lanes_of;
 };
 
+/// Thrown when building a problem or a search is stopped through its cancel flag before there is
+/// anything to return.
+class PlanCancelled : public Error {
+public:
+    PlanCancelled() : Error("planning cancelled") {}
+};
+
+/// Lets a caller follow and stop the building of a problem (the travel-time tables take seconds
+/// for a large district).
+struct PlanBuildControl {
+    const std::atomic<bool>* cancel = nullptr; ///< set: stop with PlanCancelled
+    std::function<void(double fraction)>
+        progress; ///< 0..1, from the building thread(s), serialized
+};
+
 /// A location of the planner: a task (its end as a place to leave from, its start as a place to
 /// arrive at), a depot node or a site node.
 using PlanLocation = std::uint32_t;
@@ -133,7 +149,8 @@ public:
     /// no class, and naming the vehicle when there are none or a speed is not positive. The
     /// directions of segments that a plow cannot reach from its depot, or not return from, are
     /// left out and listed by unreachable().
-    PlanProblem(const gis::RoadGraph& graph, PlanModelInput input, unsigned threads = 1);
+    PlanProblem(const gis::RoadGraph& graph, PlanModelInput input, unsigned threads = 1,
+                const PlanBuildControl& control = {});
 
     [[nodiscard]] const gis::RoadGraph& graph() const { return *m_graph; }
     [[nodiscard]] const std::vector<PlanTask>& tasks() const { return m_tasks; }

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -41,11 +42,21 @@ struct CarpInstance {
 /// Throws ykm::Error "FILE:LINE: what" on bad input, "FILE: cannot open" when unreadable.
 CarpInstance read_carp_instance(const std::filesystem::path& file);
 
-/// Shortest path costs between all pairs of vertices of an instance (Floyd-Warshall over the
-/// required and non-required edges).
+/// How CarpDistances computes its matrix. Both give the same costs.
+enum class CarpShortestPaths {
+    automatic,      ///< Floyd-Warshall on small graphs, Dijkstra on large ones
+    floyd_warshall, ///< O(V^3)
+    dijkstra,       ///< one binary-heap Dijkstra per vertex: O(V E log V)
+};
+
+/// Shortest path costs between all pairs of vertices of an instance, over the required and
+/// non-required edges. Needs (V + 1)^2 ints of memory.
 class CarpDistances {
 public:
-    explicit CarpDistances(const CarpInstance& instance);
+    /// `threads` share the Dijkstra runs (Floyd-Warshall runs on one).
+    explicit CarpDistances(const CarpInstance& instance,
+                           CarpShortestPaths method = CarpShortestPaths::automatic,
+                           unsigned threads = 1);
 
     /// The cost of a shortest path from vertex `from` to vertex `to` (1-based); `unreachable`
     /// when there is none.
@@ -82,15 +93,24 @@ struct CarpOptions {
     /// Stop after this many search iterations (0: only the time limit). With a limit that is
     /// reached before the time limit, the result depends on the seed only.
     std::size_t max_iterations = 0;
+    /// Independent searches run in parallel, each with its own seed derived from `seed`; the
+    /// result is the best of them. 0 counts as 1.
+    unsigned threads = 1;
+    /// Called whenever the best solution found so far improves, with the seconds since the
+    /// call of solve_carp and the new cost; calls never overlap. May be empty.
+    std::function<void(double seconds, std::int64_t cost)> on_improvement;
 };
 
 /// The cost of `solution` recomputed from its routes (service plus deadheading costs).
 std::int64_t carp_cost(const CarpInstance& instance, const CarpDistances& distances,
                        const CarpSolution& solution);
 
-/// Solves a CARP instance heuristically: randomized giant tours split optimally into routes
-/// (Ulusoy), then local search (relocate, swap, flip, 2-opt, 2-opt*) with perturbations and
-/// restarts until the time limit. The same seed gives the same sequence of solutions.
+/// Solves a CARP instance heuristically with a hybrid genetic search: a population of giant
+/// tours, order crossover, an optimal split into routes that also picks each service's
+/// direction, and a granular local search (relocate, swap, 2-opt, 2-opt* between each task and
+/// its nearest tasks) that may overload vehicles at a penalty adapted during the search; runs
+/// until the time limit or the iteration limit. With one thread the same seed and iteration
+/// limit give the same solution.
 /// Throws ykm::Error when a required edge cannot be reached from the depot or a demand exceeds
 /// the capacity.
 CarpSolution solve_carp(const CarpInstance& instance, const CarpOptions& options);

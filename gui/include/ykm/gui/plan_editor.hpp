@@ -179,6 +179,8 @@ public:
     [[nodiscard]] std::optional<dispatch::PlanOutcome> outcome() const;
     /// The message of the error the job failed with ("" when none).
     [[nodiscard]] std::string error() const;
+    /// Whether it was stopped while the problem was being built, before any plan existed.
+    [[nodiscard]] bool stopped_before_plan() const { return m_stopped_before_plan.load(); }
     /// Services of an opened stored plan that the problem no longer has (roads changed since).
     [[nodiscard]] std::size_t missing() const;
     /// Blocks until the thread has finished (tests; the UI polls finished() instead).
@@ -194,6 +196,7 @@ private:
     Notify m_notify;
     std::atomic<bool> m_cancel{false};
     std::atomic<bool> m_finished{false};
+    std::atomic<bool> m_stopped_before_plan{false};
     const std::chrono::steady_clock::time_point m_started = std::chrono::steady_clock::now();
     mutable std::mutex m_mutex;
     Progress m_progress;
