@@ -46,6 +46,8 @@ plan=N. Roads that no plow can drive from the depot and back are left out and li
   --shift H             hours every plow may work (default: each plow's own shift, else 8)
   --load-km K           km of plowing per load before a dump/refill trip (default: no limit)
   --sites A,B,...       dump/refill sites for --load-km (default: all of the project's)
+  --turn-costs L,R,U    seconds lost turning left, right (across the oncoming lane) and back
+                        (default 4,12,30; going straight costs nothing)
   --time-limit S        seconds of search at most (default 60)
   --rounds N            improvement rounds per class without progress before stopping
                         (default: by size); the plan depends only on the seed while the rounds,
@@ -303,6 +305,16 @@ int plan_make(Args& args) {
     }
     if (auto text = args.take("--sites")) {
         request.sites = split_list(*text);
+    }
+    if (auto text = args.take("--turn-costs")) {
+        const std::vector<std::string> costs = split_list(*text);
+        if (costs.size() != 3) {
+            throw UsageError("plan: --turn-costs '" + *text +
+                             "' must be three numbers of seconds: LEFT,RIGHT,UTURN");
+        }
+        request.turns.left_s = parse_non_negative(costs[0], "plan: --turn-costs left");
+        request.turns.right_s = parse_non_negative(costs[1], "plan: --turn-costs right");
+        request.turns.u_turn_s = parse_non_negative(costs[2], "plan: --turn-costs U-turn");
     }
     if (auto text = args.take("--time-limit")) {
         search.time_limit_s = parse_non_negative(*text, "plan: --time-limit");

@@ -107,6 +107,17 @@ fi
 expect_error "unknown turnaround node" 2 "road node 999999 does not exist" -- "$ykm" plan turnaround "$p" --remove 12 --add 999999
 if [[ $("$ykm" plan turnaround "$p") == "2 turnaround nodes: 12 40" ]]; then pass "a refused change changes nothing"; else fail "turnaround after error"; fi
 
+# Dearer right turns make a different plan, and the plan keeps what it was asked.
+"$ykm" plan "$p" --district 南西工区 --start 21:00 --rounds 20 --turn-costs 4,60,90 --json >"$work/turns.json" 2>/dev/null
+turns_id=$(jq .plan "$work/turns.json")
+if [[ $(sqlite3 "$p" "SELECT json_extract(request, '$.turns.right_s') FROM plans WHERE id = $turns_id") == 60.0 ]] &&
+    [[ $(sqlite3 "$p" "SELECT count(*) FROM plan_routes a JOIN plan_routes b ON a.route_index = b.route_index
+        WHERE a.plan_id = 1 AND b.plan_id = $turns_id AND a.services = b.services") -lt 3 ]]; then
+    pass "turn costs change the plan and are stored with it"
+else
+    fail "turn costs"
+fi
+
 # Bad input: exit 2, one line naming the problem, no plan stored.
 before=$(plans)
 expect_error "unknown district" 2 "district '北極' does not exist" -- "$ykm" plan "$p" --district 北極
@@ -114,6 +125,7 @@ expect_error "unknown vehicle" 2 "vehicle 'XX' does not exist" -- "$ykm" plan "$
 expect_error "unknown depot" 2 "depot 'nowhere' does not exist" -- "$ykm" plan "$p" --district 南西工区 --depot nowhere
 expect_error "bad deadline class" 2 "--deadline '4=01:00'" -- "$ykm" plan "$p" --district 南西工区 --deadline 4=01:00
 expect_error "bad start" 2 "--start '25:00'" -- "$ykm" plan "$p" --district 南西工区 --start 25:00
+expect_error "bad turn costs" 2 "--turn-costs '4,12'" -- "$ykm" plan "$p" --district 南西工区 --turn-costs 4,12
 expect_error "no district" 2 "--district D is required" -- "$ykm" plan "$p"
 expect_error "unknown plan" 2 "plan 99 does not exist" -- "$ykm" plan show "$p" 99
 expect_error "unwritable GeoJSON" 2 "cannot write" -- "$ykm" plan export "$p" 1 -o "$work/no/such/dir/x.geojson"
