@@ -59,31 +59,6 @@ double parse_number(const std::string& option, const std::string& text, const ch
     throw UsageError("fleet add: " + option + " '" + text + "' is not a number of " + unit);
 }
 
-// Depots have no code: a name, else an id. Fleet resolves CSV cells the same way.
-std::optional<std::int64_t> find_depot(data::Project& project, const std::string& name_or_id) {
-    data::Database& db = project.database();
-    {
-        data::Statement q(db, "SELECT id FROM depots WHERE name = ? ORDER BY id LIMIT 2");
-        q.bind(1, name_or_id);
-        if (q.step()) {
-            const std::int64_t id = q.column_int64(0);
-            if (q.step()) {
-                throw Error("two depots have the name '" + name_or_id + "'; give the id instead");
-            }
-            return id;
-        }
-    }
-    if (!name_or_id.empty() && name_or_id.find_first_not_of("0123456789") == std::string::npos &&
-        name_or_id.size() < 19) {
-        data::Statement q(db, "SELECT id FROM depots WHERE id = ?");
-        q.bind(1, static_cast<std::int64_t>(std::stoll(name_or_id)));
-        if (q.step()) {
-            return q.column_int64(0);
-        }
-    }
-    return std::nullopt;
-}
-
 std::map<std::int64_t, std::string> depot_names(data::Project& project) {
     std::map<std::int64_t, std::string> names;
     data::Statement q(project.database(), "SELECT id, name FROM depots");
@@ -161,7 +136,7 @@ int add_vehicle(data::Project& project, const std::string& file,
         }
     }
     if (options["--depot"]) {
-        v.depot_id = find_depot(project, *options["--depot"]);
+        v.depot_id = dispatch::Fleet(project).find_depot(*options["--depot"]);
         if (!v.depot_id) {
             throw Error("depot '" + *options["--depot"] + "' does not exist in " + file +
                         " (give its name or id)");

@@ -523,6 +523,10 @@ void Fleet::remove_contractor(std::int64_t id) {
     tx.commit();
 }
 
+std::optional<std::int64_t> Fleet::find_depot(const std::string& name_or_id) {
+    return dispatch::find_depot(m_project.database(), name_or_id);
+}
+
 std::optional<std::int64_t> Fleet::find_district(const std::string& name_code_or_id) {
     Database& db = m_project.database();
     for (const char* column : {"name", "code"}) {
@@ -663,7 +667,7 @@ std::size_t Fleet::import_csv(const std::filesystem::path& csv) {
         }
         if (const std::string depot = cell("depot"); !depot.empty()) {
             try {
-                v.depot_id = find_depot(db, depot);
+                v.depot_id = find_depot(depot);
             } catch (const Error& e) {
                 throw fail("depot", e.what());
             }

@@ -1400,6 +1400,19 @@ private:
     std::vector<std::uint32_t> m_scratch_b;
 };
 
+/// Where each vehicle stands at the end of its routes so far.
+std::vector<Start> starts_after(const PlanProblem& problem, const PlanRoutes& routes) {
+    std::vector<Start> starts(problem.vehicles().size());
+    for (std::size_t v = 0; v < starts.size(); ++v) {
+        RouteWalker walk(problem, v);
+        for (const std::uint32_t t : routes.tasks[v]) {
+            walk.serve(t);
+        }
+        starts[v] = {walk.location(), walk.time_s(), walk.load_m()};
+    }
+    return starts;
+}
+
 std::uint64_t mix(std::uint64_t seed, std::uint64_t a, std::uint64_t b) {
     // SplitMix64 over the three, so each class and thread has its own stream.
     std::uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (a * 1315423911ULL + b + 1);
@@ -1446,14 +1459,7 @@ PlanOutcome solve_plan(const PlanProblem& problem, const PlanSearchOptions& opti
             continue;
         }
         // Where each vehicle stands after the classes before.
-        std::vector<Start> starts(vehicles);
-        for (std::size_t v = 0; v < vehicles; ++v) {
-            RouteWalker walk(problem, v);
-            for (const std::uint32_t t : out.routes.tasks[v]) {
-                walk.serve(t);
-            }
-            starts[v] = {walk.location(), walk.time_s(), walk.load_m()};
-        }
+        const std::vector<Start> starts = starts_after(problem, out.routes);
         const std::size_t rounds = options.rounds > 0
                                        ? options.rounds
                                        : std::clamp<std::size_t>(tasks.size() * 10, 1000, 20000);
@@ -1584,14 +1590,7 @@ PlanOutcome solve_plan(const PlanProblem& problem, const PlanSearchOptions& opti
                 if (more.empty()) {
                     continue;
                 }
-                std::vector<Start> s(vehicles);
-                for (std::size_t v = 0; v < vehicles; ++v) {
-                    RouteWalker walk(problem, v);
-                    for (const std::uint32_t t : out.routes.tasks[v]) {
-                        walk.serve(t);
-                    }
-                    s[v] = {walk.location(), walk.time_s(), walk.load_m()};
-                }
+                const std::vector<Start> s = starts_after(problem, out.routes);
                 ClassSearch quick(problem, s, more,
                                   mix(options.seed, static_cast<std::uint64_t>(rest), 0));
                 quick.construct();

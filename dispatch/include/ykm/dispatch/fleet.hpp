@@ -66,6 +66,9 @@ public:
     /// The district (工区) named `name_code_or_id`: its name, else its code, else its id.
     /// std::nullopt when none matches; throws ykm::Error when two districts share the name.
     [[nodiscard]] std::optional<std::int64_t> find_district(const std::string& name_code_or_id);
+    /// The depot named `name_or_id`: its name, else its id (depots have no code). std::nullopt
+    /// when none matches; throws ykm::Error when two depots share the name.
+    [[nodiscard]] std::optional<std::int64_t> find_depot(const std::string& name_or_id);
     /// The name of district `id`, if it exists.
     [[nodiscard]] std::optional<std::string> district_name(std::int64_t id);
 
