@@ -1,6 +1,7 @@
 #include "args.hpp"
 
 #include <cmath>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace ykm::cli {
@@ -99,6 +100,11 @@ std::uint64_t parse_whole_number(const std::string& text, const std::string& wha
     } catch (const std::exception&) {
     }
     throw UsageError(what + " '" + text + "' is not a whole number");
+}
+
+std::string login_name() {
+    const char* user = std::getenv("USER");
+    return user != nullptr && *user != '\0' ? user : "staff";
 }
 
 } // namespace ykm::cli

@@ -44,6 +44,9 @@ public:
     using Error::Error;
 };
 
+/// Who runs the command, for the records of changes: the login name ($USER), else "staff".
+std::string login_name();
+
 /// A number of at least 0 given for `what` (e.g. "plan: --shift"); throws UsageError naming
 /// `what` and the text otherwise.
 double parse_non_negative(const std::string& text, const std::string& what);

@@ -86,6 +86,7 @@ std::size_t add_demo_fleet(data::Project& project, int per_district) {
         nearest_depots.push_back(nearest);
     }
     dispatch::Fleet fleet(project);
+    fleet.set_actor(login_name(), "cli");
     std::map<std::string, int> numbers;
     int device = 0;
     for (std::size_t d = 0; d < districts.size(); ++d) {

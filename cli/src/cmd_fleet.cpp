@@ -92,6 +92,7 @@ int add_contractor(data::Project& project, const std::string& file,
     c.phone = options["--phone"].value_or("");
     c.email = options["--email"].value_or("");
     dispatch::Fleet fleet(project);
+    fleet.set_actor(login_name(), "cli");
     const std::int64_t id = fleet.save(c);
     std::printf("%s: contractor %s added (id %lld)\n", file.c_str(), c.code.c_str(),
                 static_cast<long long>(id));
@@ -110,6 +111,7 @@ int add_vehicle(data::Project& project, const std::string& file,
         throw UsageError("fleet add vehicle: --code, --type and --contractor are required");
     }
     dispatch::Fleet fleet(project);
+    fleet.set_actor(login_name(), "cli");
     dispatch::Vehicle v;
     v.code = *options["--code"];
     const auto type = dispatch::parse_machine_type(*options["--type"]);
@@ -153,6 +155,7 @@ int add_vehicle(data::Project& project, const std::string& file,
 
 int list(data::Project& project, bool json) {
     dispatch::Fleet fleet(project);
+    fleet.set_actor(login_name(), "cli");
     const std::vector<dispatch::Contractor> contractors = fleet.contractors();
     const std::vector<dispatch::Vehicle> vehicles = fleet.vehicles();
     std::map<std::int64_t, std::string> contractor_codes;
@@ -285,6 +288,7 @@ int run_fleet(Args& args) {
         no_options();
         data::Project project = data::Project::open(words[1]);
         dispatch::Fleet fleet(project);
+        fleet.set_actor(login_name(), "cli");
         const std::string& code = words[3];
         if (words[2] == "vehicle") {
             const auto v = fleet.vehicle_by_code(code);

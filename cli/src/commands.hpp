@@ -19,6 +19,8 @@ int run_simulate(Args& args);
 int run_coverage(Args& args);
 int run_carp(Args& args);
 int run_plan(Args& args);
+int run_audit(Args& args);
+int run_order(Args& args);
 // `ykm plan sheet` and `ykm plan gpx` (driver sheets), called by run_plan.
 int run_plan_sheet(Args& args);
 int run_plan_gpx(Args& args);

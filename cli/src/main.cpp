@@ -53,6 +53,10 @@ Commands:
   plan PROJECT --district D [--vehicles A,B] [--start HH:MM] [--out PLAN.geojson]
                                 plan the plow routes of a district (class 1 first) and
                                 store the plan; plan list/show/export/sheet/gpx
+  order create|list|show|issue|acknowledge|decline|start|complete|inspect|cancel PROJECT ...
+                                work orders (作業指令) and their status, every change recorded
+  audit verify|list PROJECT ... check the hash chain of the audit log of changes (exit 3 when
+                                it was tampered with) or list its entries
   carp INSTANCE.dat --out SOLUTION.json [--time-limit S] [--seed N] [--threads T]
                                 solve a CARP benchmark instance (CARPLIB .dat) and write
                                 its routes as JSON
@@ -79,7 +83,7 @@ int main(int argc, char** argv) {
         {"export", run_export},     {"demo-town", run_demo_town}, {"render", run_render},
         {"fleet", run_fleet},       {"serve", run_serve},         {"track", run_track},
         {"simulate", run_simulate}, {"coverage", run_coverage},   {"carp", run_carp},
-        {"plan", run_plan},
+        {"plan", run_plan},         {"order", run_order},         {"audit", run_audit},
     };
     const auto command = commands.find(all[0]);
     if (command == commands.end()) {

@@ -7,6 +7,8 @@
 
 #include <spatialite.h>
 
+#include <cstdint>
+#include <string>
 #include <utility>
 
 namespace ykm::data {
@@ -228,17 +230,26 @@ std::optional<double> Statement::column_optional_double(int column) const {
 }
 
 Transaction::Transaction(Database& db) : m_db(db) {
-    m_db.exec("BEGIN IMMEDIATE");
+    if (sqlite3_get_autocommit(m_db.handle()) == 0) {
+        // Nested: a savepoint named after this object, unique among the open ones.
+        m_savepoint = "ykm_" + std::to_string(reinterpret_cast<std::uintptr_t>(this));
+        m_db.exec("SAVEPOINT " + m_savepoint);
+    } else {
+        m_db.exec("BEGIN IMMEDIATE");
+    }
 }
 
 Transaction::~Transaction() {
     if (!m_done) {
-        sqlite3_exec(m_db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+        const std::string undo = m_savepoint.empty()
+                                     ? std::string("ROLLBACK")
+                                     : "ROLLBACK TO " + m_savepoint + "; RELEASE " + m_savepoint;
+        sqlite3_exec(m_db.handle(), undo.c_str(), nullptr, nullptr, nullptr);
     }
 }
 
 void Transaction::commit() {
-    m_db.exec("COMMIT");
+    m_db.exec(m_savepoint.empty() ? std::string("COMMIT") : "RELEASE " + m_savepoint);
     m_done = true;
 }
 

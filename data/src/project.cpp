@@ -235,9 +235,70 @@ CREATE INDEX plan_steps_route ON plan_steps (plan_id, route_index, seq);
     create_spatial_index(db, "plan_steps");
 }
 
+// Version 4: digital work orders (作業指令) with their roads, vehicles and every status change,
+// and the append-only, hash-chained audit log of order and master-data changes.
+void migrate_3_to_4(Database& db, int /*srid*/) {
+    db.exec(R"sql(
+CREATE TABLE orders (
+    id INTEGER PRIMARY KEY,
+    number TEXT NOT NULL UNIQUE,
+    district_id INTEGER REFERENCES districts (id) ON DELETE SET NULL,
+    contractor_id INTEGER NOT NULL REFERENCES contractors (id),
+    work_type TEXT NOT NULL,
+    plan_id INTEGER REFERENCES plans (id) ON DELETE SET NULL,
+    window_start_ms INTEGER NOT NULL,
+    window_end_ms INTEGER NOT NULL CHECK (window_end_ms > window_start_ms),
+    deadline_ms INTEGER,
+    instructions TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL CHECK (status IN ('draft', 'issued', 'acknowledged', 'declined',
+        'started', 'completed', 'inspected', 'cancelled')),
+    created_ms INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL
+);
+CREATE INDEX orders_status ON orders (status, contractor_id);
+CREATE TABLE order_segments (
+    order_id INTEGER NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+    segment_id INTEGER NOT NULL,
+    PRIMARY KEY (order_id, segment_id)
+) WITHOUT ROWID;
+CREATE TABLE order_vehicles (
+    order_id INTEGER NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+    vehicle_id INTEGER NOT NULL REFERENCES vehicles (id),
+    PRIMARY KEY (order_id, vehicle_id)
+) WITHOUT ROWID;
+CREATE TABLE order_events (
+    id INTEGER PRIMARY KEY,
+    order_id INTEGER NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+    time_ms INTEGER NOT NULL,
+    from_status TEXT,
+    to_status TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    channel TEXT NOT NULL CHECK (channel IN ('desktop', 'portal', 'phone', 'print', 'cli')),
+    reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX order_events_order ON order_events (order_id, time_ms);
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    time_ms INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    action TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    entity_id INTEGER NOT NULL,
+    detail TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql");
+}
+
 using Migration = void (*)(Database&, int);
 constexpr std::array<Migration, current_schema_version> migrations{migrate_0_to_1, migrate_1_to_2,
-                                                                   migrate_2_to_3};
+                                                                   migrate_2_to_3, migrate_3_to_4};
 
 void run_migrations(Database& db, int from, int srid) {
     for (int v = from; v < current_schema_version; ++v) {

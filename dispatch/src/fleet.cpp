@@ -1,8 +1,10 @@
 #include "ykm/dispatch/fleet.hpp"
 
+#include "ykm/dispatch/audit_log.hpp"
 #include "ykm/gis/error.hpp"
 
 #include <iconv.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <array>
@@ -202,6 +204,49 @@ std::int64_t save_vehicle(Database& db, const Vehicle& v) {
     }
     write.run();
     return v.id == 0 ? db.last_insert_rowid() : v.id;
+}
+
+// --- audit log --------------------------------------------------------------------------------
+
+template <typename T>
+nlohmann::json or_null(const std::optional<T>& value) {
+    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+nlohmann::json detail_of(const Contractor& c) {
+    return {{"code", c.code}, {"name", c.name}, {"phone", c.phone}, {"email", c.email}};
+}
+
+nlohmann::json detail_of(const Vehicle& v) {
+    return {{"code", v.code},
+            {"type", key(v.type)},
+            {"plate", v.plate},
+            {"plow_width_m", v.plow_width_m},
+            {"contractor_id", v.contractor_id},
+            {"device_id", v.device_id},
+            {"district_id", or_null(v.district_id)},
+            {"depot_id", or_null(v.depot_id)},
+            {"shift_h", or_null(v.shift_h)}};
+}
+
+/// Who changes the master data, for the audit log.
+struct Actor {
+    const std::string& name;
+    const std::string& channel;
+};
+
+void audit(Database& db, const Actor& actor, const char* action, const char* entity,
+           std::int64_t id, const nlohmann::json& detail) {
+    AuditEntry e;
+    e.actor = actor.name;
+    e.channel = actor.channel;
+    e.action = action;
+    e.entity = entity;
+    e.entity_id = id;
+    // Replace rather than throw on bytes that are not UTF-8 (a code typed in a legacy terminal):
+    // the change itself is stored as given, and its record must not block it.
+    e.detail = detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    append_audit(db, std::move(e));
 }
 
 // --- CSV ---------------------------------------------------------------------------------------
@@ -425,6 +470,11 @@ std::optional<double> parse_number(const std::string& text) {
 
 Fleet::Fleet(data::Project& project) : m_project(project) {}
 
+void Fleet::set_actor(std::string actor, std::string channel) {
+    m_actor = std::move(actor);
+    m_channel = std::move(channel);
+}
+
 std::vector<Contractor> Fleet::contractors() {
     std::vector<Contractor> out;
     Statement q(m_project.database(), std::string(contractor_columns) + " ORDER BY code");
@@ -469,6 +519,8 @@ std::optional<Vehicle> Fleet::vehicle_by_device(const std::string& device_id) {
 std::int64_t Fleet::save(const Contractor& c) {
     data::Transaction tx(m_project.database());
     const std::int64_t id = save_contractor(m_project.database(), c);
+    audit(m_project.database(), {m_actor, m_channel}, "contractor.save", "contractor", id,
+          detail_of(c));
     tx.commit();
     return id;
 }
@@ -476,6 +528,7 @@ std::int64_t Fleet::save(const Contractor& c) {
 std::int64_t Fleet::save(const Vehicle& v) {
     data::Transaction tx(m_project.database());
     const std::int64_t id = save_vehicle(m_project.database(), v);
+    audit(m_project.database(), {m_actor, m_channel}, "vehicle.save", "vehicle", id, detail_of(v));
     tx.commit();
     return id;
 }
@@ -483,11 +536,14 @@ std::int64_t Fleet::save(const Vehicle& v) {
 void Fleet::remove_vehicle(std::int64_t id) {
     Database& db = m_project.database();
     data::Transaction tx(db);
-    if (!exists(db, "vehicles", id)) {
+    const auto v = vehicle(id);
+    if (!v) {
         throw Error("vehicle " + std::to_string(id) + " does not exist");
     }
     Statement erase(db, "DELETE FROM vehicles WHERE id = ?");
     erase.bind(1, id).run();
+    // The record keeps what was removed, since the row itself is gone.
+    audit(db, {m_actor, m_channel}, "vehicle.remove", "vehicle", id, detail_of(*v));
     tx.commit();
 }
 
@@ -520,6 +576,7 @@ void Fleet::remove_contractor(std::int64_t id) {
     }
     Statement erase(db, "DELETE FROM contractors WHERE id = ?");
     erase.bind(1, id).run();
+    audit(db, {m_actor, m_channel}, "contractor.remove", "contractor", id, detail_of(*c));
     tx.commit();
 }
 
@@ -640,13 +697,15 @@ std::size_t Fleet::import_csv(const std::filesystem::path& csv) {
                 v.contractor_id = c->id;
             } else {
                 const std::string name = cell("contractor_name");
+                const Contractor created{0, contractor_code, name.empty() ? contractor_code : name,
+                                         "", ""};
                 try {
-                    v.contractor_id = save_contractor(
-                        db, Contractor{0, contractor_code, name.empty() ? contractor_code : name,
-                                       "", ""});
+                    v.contractor_id = save_contractor(db, created);
                 } catch (const Error& e) {
                     throw fail("contractor", e.what());
                 }
+                audit(db, {m_actor, m_channel}, "contractor.save", "contractor", v.contractor_id,
+                      detail_of(created));
             }
         } else if (is_new) {
             throw fail("contractor", "empty; a new vehicle needs a contractor code");
@@ -682,13 +741,15 @@ std::size_t Fleet::import_csv(const std::filesystem::path& csv) {
             }
             v.shift_h = *value;
         }
+        std::int64_t id = 0;
         try {
-            save_vehicle(db, v);
+            id = save_vehicle(db, v);
         } catch (const FieldError& e) {
             throw fail(e.field().c_str(), e.what());
         } catch (const Error& e) {
             throw Error(where(record.line) + e.what());
         }
+        audit(db, {m_actor, m_channel}, "vehicle.save", "vehicle", id, detail_of(v));
         ++written;
     }
     tx.commit();

@@ -94,7 +94,9 @@ private:
     sqlite3_stmt* m_stmt = nullptr;
 };
 
-/// A transaction that rolls back unless commit() is called.
+/// A transaction that rolls back unless commit() is called. Inside another transaction it is a
+/// savepoint: its commit keeps its changes for the outer one to commit, its rollback undoes only
+/// its own.
 class Transaction {
 public:
     explicit Transaction(Database& db);
@@ -106,6 +108,7 @@ public:
 private:
     Database& m_db;
     bool m_done = false;
+    std::string m_savepoint; ///< empty for an outermost transaction
 };
 
 } // namespace ykm::data

@@ -38,11 +38,16 @@ struct Vehicle {
 };
 
 /// Fleet master data stored in a project (tables contractors and vehicles). Every change runs in
-/// a transaction; bad values throw ykm::Error naming the field and the value.
+/// a transaction and is recorded in the audit log (see audit_log.hpp) in that transaction; bad
+/// values throw ykm::Error naming the field and the value.
 class Fleet {
 public:
     /// Works on `project`, which must outlive it.
     explicit Fleet(data::Project& project);
+
+    /// Who makes the following changes, as recorded in the audit log: a user name (or "ykm" for
+    /// the CLI) and the channel (desktop, portal, phone, print, cli). Default: "staff", "desktop".
+    void set_actor(std::string actor, std::string channel);
 
     [[nodiscard]] std::vector<Contractor> contractors();
     [[nodiscard]] std::vector<Vehicle> vehicles();
@@ -83,6 +88,8 @@ public:
 
 private:
     data::Project& m_project;
+    std::string m_actor = "staff";
+    std::string m_channel = "desktop";
 };
 
 } // namespace ykm::dispatch
