@@ -126,6 +126,15 @@ nlohmann::json order_json(data::Project& project, dispatch::Orders& orders,
         {"vehicles", vehicles},
     };
     if (with_history) {
+        const dispatch::OrderEvidence gps = orders.evidence(o.id);
+        j["evidence"] = {
+            {"required_km", gps.required_m / 1000.0},
+            {"cleared_km", gps.cleared_m / 1000.0},
+            {"directions", gps.directions},
+            {"cleared_directions", gps.cleared_directions},
+            {"first_pass",
+             gps.first_pass_ms ? nlohmann::json(iso_jst(*gps.first_pass_ms)) : nullptr},
+            {"last_pass", gps.last_pass_ms ? nlohmann::json(iso_jst(*gps.last_pass_ms)) : nullptr}};
         nlohmann::json events = nlohmann::json::array();
         for (const dispatch::OrderEvent& e : orders.history(o.id)) {
             events.push_back({{"time", iso_jst(e.time_ms)},
@@ -278,6 +287,11 @@ int order_show(Args& args) {
                 std::string(dispatch::japanese_name(o.status)).c_str(),
                 j["contractor"].get<std::string>().c_str(), std::string(data::key(o.work)).c_str(),
                 o.segments.size());
+    const auto& evidence = j["evidence"];
+    const double required = evidence["required_km"].get<double>();
+    std::printf("  GPS evidence: %.2f of %.2f km cleared (%.0f %%) by its vehicles in its window\n",
+                evidence["cleared_km"].get<double>(), required,
+                required > 0 ? 100.0 * evidence["cleared_km"].get<double>() / required : 0.0);
     for (const auto& e : j["history"]) {
         std::printf("  %s  %-12s → %-12s %s via %s%s%s\n", e["time"].get<std::string>().c_str(),
                     e["from"].is_null() ? "" : e["from"].get<std::string>().c_str(),

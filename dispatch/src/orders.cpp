@@ -1,6 +1,7 @@
 #include "ykm/dispatch/orders.hpp"
 
 #include "ykm/dispatch/audit_log.hpp"
+#include "ykm/dispatch/coverage.hpp"
 #include "ykm/dispatch/position_input.hpp"
 #include "ykm/gis/error.hpp"
 
@@ -392,6 +393,64 @@ std::vector<OrderEvent> Orders::history(std::int64_t order_id) {
         out.push_back(std::move(e));
     }
     return out;
+}
+
+OrderEvidence Orders::evidence(std::int64_t order_id) {
+    const auto o = order(order_id);
+    if (!o) {
+        throw Error("order " + std::to_string(order_id) + " does not exist");
+    }
+    Database& db = m_project.database();
+    std::vector<std::int64_t> vehicles = o->vehicles;
+    if (vehicles.empty()) {
+        vehicles =
+            id_column(db, "SELECT id FROM vehicles WHERE contractor_id = ?", o->contractor_id);
+    }
+    OrderEvidence e;
+    Statement road(db, "SELECT length_m, oneway FROM road_segments WHERE id = ?");
+    Statement passes(db, "SELECT vehicle_id, time_ms, work, blade FROM coverage_passes WHERE "
+                         "segment_id = ? AND forward = ? AND time_ms >= ? AND time_ms <= ?");
+    for (const std::int64_t s : o->segments) {
+        road.bind(1, s);
+        if (!road.step()) {
+            road.reset();
+            continue;
+        }
+        const double length = road.column_double(0);
+        const bool oneway = road.column_int(1) != 0;
+        road.reset();
+        for (const bool forward : {true, false}) {
+            if (oneway && !forward) {
+                continue;
+            }
+            ++e.directions;
+            e.required_m += length;
+            passes.bind(1, s)
+                .bind(2, forward ? 1 : 0)
+                .bind(3, o->window_start_ms)
+                .bind(4, o->window_end_ms);
+            bool cleared = false;
+            while (passes.step()) {
+                const bool ours =
+                    std::ranges::find(vehicles, passes.column_int64(0)) != vehicles.end();
+                const auto work = static_cast<data::WorkType>(passes.column_int(2));
+                const auto blade = static_cast<data::Blade>(passes.column_int(3));
+                if (!ours || !clears_road(work, blade)) {
+                    continue;
+                }
+                cleared = true;
+                const std::int64_t t = passes.column_int64(1);
+                e.first_pass_ms = std::min(e.first_pass_ms.value_or(t), t);
+                e.last_pass_ms = std::max(e.last_pass_ms.value_or(t), t);
+            }
+            passes.reset();
+            if (cleared) {
+                ++e.cleared_directions;
+                e.cleared_m += length;
+            }
+        }
+    }
+    return e;
 }
 
 std::vector<std::int64_t> Orders::district_segments(std::int64_t district_id) {

@@ -88,10 +88,23 @@ else
     fail "order list"
 fi
 
+# Completion evidence: what the contractor's plows cleared in the order's window, from GPS.
+start=1700000000
+"$ykm" simulate "$p" --vehicles 16 --out "$work/night.csv" --start "$start" --duration 1800 --seed 3 >/dev/null 2>&1
+"$ykm" track import "$p" "$work/night.csv" >/dev/null 2>&1
+ev=$("$ykm" order create "$p" --contractor C01 --district 南西工区 --from "$start" --to "$((start + 3600))" 2>&1 | sed -n 's/^order=//p')
+evidence=$("$ykm" order show "$p" "$ev" --json | jq -c .evidence)
+if jq -e '.cleared_km > 0 and .cleared_km <= .required_km and .first_pass != null' <<<"$evidence" >/dev/null &&
+    "$ykm" order show "$p" "$ev" | grep -q "GPS evidence: .* km cleared"; then
+    pass "GPS evidence of the order's roads in its window: $evidence"
+else
+    fail "evidence: $ev $evidence"
+fi
+
 # Every change is in the audit log, and the chain holds.
 audited=$(sqlite3 "$p" "SELECT count(*) FROM audit_log WHERE entity = 'order'")
 events=$(sqlite3 "$p" "SELECT count(*) FROM order_events")
-if [[ $audited -eq $events && $events -eq 10 ]] && "$ykm" audit verify "$p" >/dev/null; then
+if [[ $audited -eq $events && $events -eq 11 ]] && "$ykm" audit verify "$p" >/dev/null; then
     pass "every order change audited ($events), chain intact"
 else
     fail "audit: $audited entries for $events events"

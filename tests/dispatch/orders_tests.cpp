@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <array>
 #include <ostream>
+#include <tuple>
 
 namespace ykm::dispatch {
 inline std::ostream& operator<<(std::ostream& out, OrderStatus s) {
@@ -228,6 +229,51 @@ BOOST_AUTO_TEST_CASE(lists_by_status_contractor_and_openness) {
     dispatch::OrderFilter of_other;
     of_other.contractor_id = t.other_contractor;
     BOOST_TEST(orders.list(of_other).size() == 1U);
+}
+
+BOOST_AUTO_TEST_CASE(shows_what_its_vehicles_cleared_in_its_window_as_evidence) {
+    OrderProject t;
+    dispatch::Orders orders(t.project);
+    const auto draft = t.draft(); // segments 1, 2, 3; vehicle T-1; a 6 h window
+    const std::int64_t id = orders.create(draft, staff);
+    const std::int64_t in = draft.window_start_ms + 3'600'000;
+    const std::int64_t after = draft.window_end_ms + 60'000;
+    // segment, forward, vehicle, time, work (1 plow, 6 travel, 0 unknown), blade (2 down)
+    const std::array<std::tuple<int, int, std::int64_t, std::int64_t, int, int>, 5> passes{{
+        {1, 1, t.vehicle, in, 1, 0},           // counts
+        {1, 0, t.other_vehicle, in, 1, 0},     // another contractor's vehicle
+        {2, 1, t.vehicle, after, 1, 0},        // after the window
+        {3, 1, t.vehicle, in + 60'000, 6, 1},  // travelling, blade up
+        {2, 0, t.vehicle, in + 120'000, 0, 2}, // work unknown but blade down: counts
+    }};
+    data::Statement insert(
+        t.project.database(),
+        "INSERT INTO coverage_passes (segment_id, forward, vehicle_id, enter_ms, "
+        "time_ms, work, blade, fraction) VALUES (?, ?, ?, ?, ?, ?, ?, 1.0)");
+    for (const auto& [segment, forward, vehicle, time, work, blade] : passes) {
+        insert.bind(1, segment).bind(2, forward).bind(3, vehicle).bind(4, time - 30'000);
+        insert.bind(5, time).bind(6, work).bind(7, blade).run();
+    }
+    double required = 0.0;
+    std::size_t directions = 0;
+    double length_1 = 0.0;
+    double length_2 = 0.0;
+    data::Statement roads(t.project.database(),
+                          "SELECT id, length_m, oneway FROM road_segments WHERE id IN (1, 2, 3)");
+    while (roads.step()) {
+        const int sides = roads.column_int(2) != 0 ? 1 : 2;
+        required += sides * roads.column_double(1);
+        directions += static_cast<std::size_t>(sides);
+        (roads.column_int64(0) == 1 ? length_1 : length_2) +=
+            roads.column_int64(0) == 3 ? 0.0 : roads.column_double(1);
+    }
+    const dispatch::OrderEvidence e = orders.evidence(id);
+    BOOST_TEST(e.directions == directions);
+    BOOST_TEST(e.required_m == required, boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(e.cleared_directions == 2U);
+    BOOST_TEST(e.cleared_m == length_1 + length_2, boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(*e.first_pass_ms == in);
+    BOOST_TEST(*e.last_pass_ms == in + 120'000);
 }
 
 BOOST_AUTO_TEST_CASE(takes_roads_from_a_district) {

@@ -75,6 +75,17 @@ struct OrderEvent {
     std::string reason;
 };
 
+/// What the GPS tracks show of an order's work: the directions of its roads that its vehicles
+/// (all of the contractor's when the order names none) cleared within its time window.
+struct OrderEvidence {
+    double required_m = 0.0; ///< both directions of two-way roads, one of one-way roads
+    double cleared_m = 0.0;
+    std::size_t directions = 0;
+    std::size_t cleared_directions = 0;
+    std::optional<std::int64_t> first_pass_ms;
+    std::optional<std::int64_t> last_pass_ms;
+};
+
 /// Who makes a change and through which channel.
 struct OrderActor {
     std::string name = "staff";
@@ -115,6 +126,10 @@ public:
     /// The order's status changes in the order they were recorded (a change taken by phone may
     /// carry the time the contractor called, before it was entered).
     [[nodiscard]] std::vector<OrderEvent> history(std::int64_t order_id);
+
+    /// The coverage evidence of an order, from the passes the tracking recorded; throws when
+    /// the order does not exist.
+    [[nodiscard]] OrderEvidence evidence(std::int64_t order_id);
 
     /// The roads of a district (its classed segments) and of a stored plan (the segments its
     /// routes plow), for creating orders from them.
