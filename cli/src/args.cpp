@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <sstream>
 #include <stdexcept>
 
 namespace ykm::cli {
@@ -105,6 +106,18 @@ std::uint64_t parse_whole_number(const std::string& text, const std::string& wha
 std::string login_name() {
     const char* user = std::getenv("USER");
     return user != nullptr && *user != '\0' ? user : "staff";
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> out;
+    std::stringstream in(text);
+    std::string item;
+    while (std::getline(in, item, ',')) {
+        if (!item.empty()) {
+            out.push_back(item);
+        }
+    }
+    return out;
 }
 
 } // namespace ykm::cli

@@ -44,6 +44,9 @@ public:
     using Error::Error;
 };
 
+/// The items of a comma-separated list, empty items dropped ("A,B,,C" → A, B, C).
+std::vector<std::string> split_list(const std::string& text);
+
 /// Who runs the command, for the records of changes: the login name ($USER), else "staff".
 std::string login_name();
 

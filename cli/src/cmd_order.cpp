@@ -45,18 +45,6 @@ A status command with several orders changes all of them or none.
   --open              orders not completed, inspected or cancelled
 )";
 
-std::vector<std::string> split_list(const std::string& text) {
-    std::vector<std::string> out;
-    std::stringstream in(text);
-    std::string item;
-    while (std::getline(in, item, ',')) {
-        if (!item.empty()) {
-            out.push_back(item);
-        }
-    }
-    return out;
-}
-
 std::int64_t time_value(const std::string& text, const std::string& option,
                         std::int64_t not_before_ms) {
     auto at = parse_clock_ms(text, not_before_ms);

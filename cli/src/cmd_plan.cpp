@@ -59,18 +59,6 @@ plan=N. Roads that no plow can drive from the depot and back are left out and li
   --json                print the figures as JSON (its "plan" member is the id) instead
 )";
 
-std::vector<std::string> split_list(const std::string& text) {
-    std::vector<std::string> out;
-    std::stringstream in(text);
-    std::string item;
-    while (std::getline(in, item, ',')) {
-        if (!item.empty()) {
-            out.push_back(item);
-        }
-    }
-    return out;
-}
-
 std::int64_t parse_plan_id(const std::string& text) {
     return static_cast<std::int64_t>(parse_whole_number(text, "plan: PLAN"));
 }
