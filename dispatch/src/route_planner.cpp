@@ -284,10 +284,11 @@ PlanProblem::PlanProblem(const gis::RoadGraph& graph, PlanModelInput input, unsi
     m_time.assign(m_locations * m_locations, no_path);
     m_length.assign(m_locations * m_locations, 0.0F);
 
-    std::vector<double> edge_time_s(graph.edge_count());
+    m_edge_time_s.resize(graph.edge_count());
     for (gis::EdgeIndex e = 0; e < graph.edge_count(); ++e) {
-        edge_time_s[e] = graph.edge(e).length_m / metres_per_second(reference_kmh);
+        m_edge_time_s[e] = graph.edge(e).length_m / metres_per_second(reference_kmh);
     }
+    const std::vector<double>& edge_time_s = m_edge_time_s;
 
     // Targets of every search: the first edge of each task, the nodes of depots and sites.
     std::vector<std::vector<PlanLocation>> task_by_edge_start; // edge → tasks starting with it
@@ -503,17 +504,13 @@ std::optional<double> PlanProblem::turn_cost_s(gis::EdgeIndex in, gis::EdgeIndex
 }
 
 std::vector<gis::EdgeIndex> PlanProblem::travel_path(PlanLocation from, PlanLocation to) const {
-    std::vector<double> edge_time_s(m_graph->edge_count());
-    for (gis::EdgeIndex e = 0; e < m_graph->edge_count(); ++e) {
-        edge_time_s[e] = m_graph->edge(e).length_m / metres_per_second(reference_kmh);
-    }
     const std::size_t tasks = m_tasks.size();
     auto node_of = [&](PlanLocation l) {
         return l < tasks + m_input.vehicles.size()
                    ? m_input.vehicles[l - tasks].depot_node
                    : m_input.sites[l - tasks - m_input.vehicles.size()].node;
     };
-    TurnAwareSearch search(*this, edge_time_s);
+    TurnAwareSearch search(*this, m_edge_time_s);
     gis::NodeIndex here = 0;
     if (from < tasks) {
         search.start_after_edge(m_tasks[from].edge);

@@ -203,6 +203,7 @@ private:
     std::size_t m_locations = 0;
     std::vector<float> m_time;
     std::vector<float> m_length;
+    std::vector<double> m_edge_time_s; ///< each edge at the reference speed, by edge
 };
 
 /// Routes: for each vehicle of the problem, the tasks it serves in order (indices into tasks()).
