@@ -67,7 +67,7 @@ for n in "${connections[@]}"; do
     cp "$town" "$project"
     log=$dir/serve.log
     rm -f "$log" # the wait below must not see the last run's line
-    "$ykm" serve "$project" --listen 127.0.0.1:0 --nmea off --threads "$threads" 2>"$log" &
+    "$ykm" serve "$project" --listen 127.0.0.1:0 --nmea off --portal off --threads "$threads" 2>"$log" &
     server_pid=$!
     for _ in $(seq 200); do grep -q "^listening" "$log" 2>/dev/null && break; sleep 0.05; done
     port=$(sed -n 's#^listening on http://127\.0\.0\.1:\([0-9]*\) .*#\1#p' "$log")

@@ -23,6 +23,9 @@ constexpr const char* order_usage =
        ykm order show PROJECT ORDER [--json]
        ykm order issue|acknowledge|decline|start|complete|inspect|cancel PROJECT ORDER...
                         [--reason TEXT] [--channel desktop|phone|print|cli] [--actor NAME]
+       ykm order sheet PROJECT ORDER -o SHEET.pdf [--portal-url URL] [--attach] [--actor NAME]
+       ykm order attachments PROJECT ORDER [--json]
+       ykm order attachment PROJECT ORDER NAME -o FILE
 
 Work orders (作業指令) for contractors. An order is created as a draft and then moves:
 draft → issued → acknowledged or declined (with --reason) → started → completed → inspected,
@@ -43,6 +46,10 @@ A status command with several orders changes all of them or none.
   --status S          draft, issued, acknowledged, declined, started, completed, inspected,
                       cancelled
   --open              orders not completed, inspected or cancelled
+  -o FILE             sheet: the PDF to write (作業指令書, A4); attachment: the file to write
+  --portal-url URL    sheet: the contractor portal's address (http:// or https://) for the QR
+                      code that opens the order; without it the sheet has no QR code
+  --attach            sheet: also store the PDF with the order as 作業指令書-NUMBER.pdf
 )";
 
 std::int64_t time_value(const std::string& text, const std::string& option,
@@ -333,7 +340,11 @@ int order_change(Args& args, dispatch::OrderStatus to) {
 
 int run_order(Args& args) {
     const auto sub = args.take_subcommand({"create", "list", "show", "issue", "acknowledge",
-                                           "decline", "start", "complete", "inspect", "cancel"});
+                                           "decline", "start", "complete", "inspect", "cancel",
+                                           "sheet", "attachments", "attachment", "propose"});
+    if (sub && *sub == "propose") {
+        return run_order_propose(args); // it has its own --help
+    }
     if (!sub || args.flag("--help")) {
         std::fputs(order_usage, sub ? stdout : stderr);
         return sub ? 0 : 2;
@@ -346,6 +357,15 @@ int run_order(Args& args) {
     }
     if (*sub == "show") {
         return order_show(args);
+    }
+    if (*sub == "sheet") {
+        return run_order_sheet(args);
+    }
+    if (*sub == "attachments") {
+        return run_order_attachments(args);
+    }
+    if (*sub == "attachment") {
+        return run_order_attachment(args);
     }
     const std::string status = *sub == "issue"         ? "issued"
                                : *sub == "acknowledge" ? "acknowledged"

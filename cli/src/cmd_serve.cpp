@@ -2,6 +2,7 @@
 
 #include "ykm/data/season_log.hpp"
 #include "ykm/dispatch/ingest_server.hpp"
+#include "ykm/dispatch/portal_server.hpp"
 #include "ykm/dispatch/position_input.hpp"
 #include "ykm/dispatch/tracker.hpp"
 #include "ykm/gis/error.hpp"
@@ -25,6 +26,8 @@ namespace {
 constexpr const char* serve_usage =
     R"(usage: ykm serve PROJECT [--listen ADDR:PORT] [--nmea ADDR:PORT|off] [--threads N]
                  [--max-body BYTES] [--no-tracking]
+                 [--portal ADDR:PORT|off] [--tls-cert FILE --tls-key FILE]
+                 [--behind-https-proxy] [--public-url URL] [--portal-workers N]
 
 Receives GPS positions, stores them in the project's season log, matches them to the roads
 and records coverage (passes per segment and direction) and alerts as they arrive:
@@ -37,6 +40,17 @@ and records coverage (passes per segment and direction) and alerts as they arriv
   --threads N          network threads (default 1; the writer has its own thread)
   --max-body BYTES     largest HTTP body accepted (default 65536)
   --no-tracking        only store fixes: no live map matching, coverage or alerts
+
+The contractor portal (docs/PORTAL.md): a web page and JSON API where contractors receive,
+acknowledge, decline, start and complete their work orders, with live updates.
+  --portal ADDR:PORT|off   default 127.0.0.1:8080; port 0 picks a free port
+  --tls-cert FILE --tls-key FILE
+                       serve HTTPS with this PEM certificate chain and key
+  --behind-https-proxy a reverse proxy terminates HTTPS: cookies are marked Secure and the
+                       login limit counts the address in X-Forwarded-For
+  --public-url URL     the portal's address as contractors reach it (QR codes of sheets)
+  --portal-workers N   threads answering portal requests (default 2)
+Accounts: ykm user add PROJECT LOGIN --role ROLE ... (see ykm user --help).
 
 A device gets HTTP 200 only once its fix is on disk. Rejected fixes get HTTP 400 with
 {"error": reason, "message": text}; reasons: malformed, unknown_device, null_island,
@@ -94,6 +108,19 @@ int run_serve(Args& args) {
         options.io_threads = parse_count("--threads", *threads, 1, 64);
     }
     const bool no_tracking = args.flag("--no-tracking");
+    dispatch::PortalOptions portal;
+    bool portal_on = true;
+    if (auto listen = args.take("--portal")) {
+        portal_on = *listen != "off";
+        portal.listen = *listen;
+    }
+    portal.tls_certificate = args.take("--tls-cert");
+    portal.tls_key = args.take("--tls-key");
+    portal.behind_https_proxy = args.flag("--behind-https-proxy");
+    portal.public_url = args.take("--public-url").value_or("");
+    if (auto workers = args.take("--portal-workers")) {
+        portal.workers = parse_count("--portal-workers", *workers, 1, 64);
+    }
     if (auto body = args.take("--max-body")) {
         options.max_body_bytes =
             static_cast<std::size_t>(parse_count("--max-body", *body, 1024, 64 * 1024 * 1024));
@@ -132,6 +159,15 @@ int run_serve(Args& args) {
 
     dispatch::IngestServer server(files[0], options, on_durable, log);
     server.start();
+    std::optional<dispatch::PortalServer> portal_server;
+    if (portal_on) {
+        portal_server.emplace(files[0], portal, log);
+        portal_server->start();
+        std::lock_guard lock(stderr_mutex);
+        std::fprintf(stderr, "portal: listening on %s://%s\n",
+                     portal_server->tls() ? "https" : "http",
+                     bound_address(portal.listen, portal_server->port()).c_str());
+    }
     const std::string http = "http://" + bound_address(options.http_listen, server.http_port());
     const std::string nmea =
         options.nmea_listen
@@ -175,6 +211,9 @@ int run_serve(Args& args) {
         }
     }
     log("stopping");
+    if (portal_server) {
+        portal_server->stop();
+    }
     server.stop();
     running = false;
     if (ticker.joinable()) {

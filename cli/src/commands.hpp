@@ -20,9 +20,17 @@ int run_coverage(Args& args);
 int run_carp(Args& args);
 int run_plan(Args& args);
 int run_audit(Args& args);
+int run_user(Args& args);
 int run_order(Args& args);
+int run_snow(Args& args);
+// `ykm order propose` (dispatch standards), called by run_order.
+int run_order_propose(Args& args);
 // `ykm plan sheet` and `ykm plan gpx` (driver sheets), called by run_plan.
 int run_plan_sheet(Args& args);
 int run_plan_gpx(Args& args);
+// `ykm order sheet`, `ykm order attachments` and `ykm order attachment`, called by run_order.
+int run_order_sheet(Args& args);
+int run_order_attachments(Args& args);
+int run_order_attachment(Args& args);
 
 } // namespace ykm::cli

@@ -58,10 +58,7 @@ std::optional<std::int64_t> time_option(Args& args, const std::string& name) {
 }
 
 std::string iso_jst(std::int64_t ms) {
-    const std::int64_t second = (ms >= 0 ? ms : ms - 999) / 1000 * 1000;
-    std::string text = dispatch::format_time_utc(second + jst_offset_ms);
-    text.pop_back(); // the Z
-    return text + "+09:00";
+    return dispatch::format_time_jst(ms);
 }
 
 std::string clock_jst(std::int64_t ms) {

@@ -55,6 +55,13 @@ Commands:
                                 store the plan; plan list/show/export/sheet/gpx
   order create|list|show|issue|acknowledge|decline|start|complete|inspect|cancel PROJECT ...
                                 work orders (作業指令) and their status, every change recorded
+  order propose PROJECT [--at T] [--create]
+                                the orders the dispatch standards (出動基準) call for
+  snow station|add|import|list|standard|standards PROJECT ...
+                                snow stations, snowfall observations and dispatch standards
+  user add|passwd|disable|enable|list PROJECT ...
+                                accounts of the contractor portal (staff, supervisor,
+                                contractor, viewer)
   audit verify|list PROJECT ... check the hash chain of the audit log of changes (exit 3 when
                                 it was tampered with) or list its entries
   carp INSTANCE.dat --out SOLUTION.json [--time-limit S] [--seed N] [--threads T]
@@ -84,6 +91,7 @@ int main(int argc, char** argv) {
         {"fleet", run_fleet},       {"serve", run_serve},         {"track", run_track},
         {"simulate", run_simulate}, {"coverage", run_coverage},   {"carp", run_carp},
         {"plan", run_plan},         {"order", run_order},         {"audit", run_audit},
+        {"user", run_user},         {"snow", run_snow},
     };
     const auto command = commands.find(all[0]);
     if (command == commands.end()) {

@@ -6,6 +6,7 @@
 #include <array>
 #include <bit>
 #include <cmath>
+#include <cstdio>
 #include <numbers>
 #include <optional>
 #include <string>
@@ -464,6 +465,22 @@ void write_demo_town(Project& project, const DemoTown& town) {
     project.replace_road_network(town.network);
     project.replace_depots(town.depots);
     project.replace_dump_sites(town.dump_sites);
+    // One snow station (観測所) per district, at its centre, so that dispatch standards can be
+    // tried on the demo town at once.
+    Database& db = project.database();
+    Transaction tx(db);
+    db.exec("DELETE FROM snow_stations");
+    Statement districts(db, "SELECT id, name FROM districts ORDER BY id");
+    Statement insert(db, "INSERT INTO snow_stations (code, name, district_id, geom) SELECT ?, ?, "
+                         "id, ST_Centroid(geom) FROM districts WHERE id = ?");
+    int number = 0;
+    while (districts.step()) {
+        std::array<char, 16> code{};
+        std::snprintf(code.data(), code.size(), "S%02d", ++number);
+        const std::int64_t id = districts.column_int64(0);
+        insert.bind(1, code.data()).bind(2, districts.column_text(1) + " 観測所").bind(3, id).run();
+    }
+    tx.commit();
     project.set_metadata("attribution", "Generated demo data (no real place)");
 }
 

@@ -296,9 +296,72 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )sql");
 }
 
+// Version 5: dispatch standards (snow stations, observations, per-district thresholds), portal
+// accounts and sessions, and files attached to orders (the printed order sheet).
+void migrate_4_to_5(Database& db, int srid) {
+    db.exec(R"sql(
+ALTER TABLE districts ADD COLUMN standard_cm REAL CHECK (standard_cm IS NULL OR standard_cm > 0);
+ALTER TABLE districts ADD COLUMN priority_standard_cm REAL
+    CHECK (priority_standard_cm IS NULL OR priority_standard_cm > 0);
+CREATE TABLE snow_stations (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL DEFAULT '',
+    district_id INTEGER REFERENCES districts (id) ON DELETE SET NULL
+);
+CREATE TABLE snow_observations (
+    id INTEGER PRIMARY KEY,
+    station_id INTEGER NOT NULL REFERENCES snow_stations (id) ON DELETE CASCADE,
+    time_ms INTEGER NOT NULL,
+    new_snow_cm REAL NOT NULL CHECK (new_snow_cm >= 0 AND new_snow_cm <= 500),
+    depth_cm REAL CHECK (depth_cm IS NULL OR (depth_cm >= 0 AND depth_cm <= 1000)),
+    entered_by TEXT NOT NULL,
+    source TEXT NOT NULL,
+    UNIQUE (station_id, time_ms)
+);
+CREATE INDEX snow_observations_time ON snow_observations (time_ms);
+CREATE TABLE accounts (
+    id INTEGER PRIMARY KEY,
+    login TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    display_name TEXT NOT NULL DEFAULT '',
+    role TEXT NOT NULL CHECK (role IN ('staff', 'supervisor', 'contractor', 'viewer')),
+    contractor_id INTEGER REFERENCES contractors (id),
+    password_hash TEXT NOT NULL,
+    language TEXT NOT NULL DEFAULT 'ja' CHECK (language IN ('ja', 'en')),
+    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    created_ms INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL,
+    CHECK ((role = 'contractor') = (contractor_id IS NOT NULL))
+);
+CREATE TABLE portal_sessions (
+    token_hash TEXT PRIMARY KEY NOT NULL,
+    account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    csrf_token TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    expires_ms INTEGER NOT NULL,
+    address TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+CREATE TABLE order_attachments (
+    id INTEGER PRIMARY KEY,
+    order_id INTEGER NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    content BLOB NOT NULL,
+    created_ms INTEGER NOT NULL,
+    UNIQUE (order_id, name)
+);
+)sql");
+    Statement add(db, "SELECT AddGeometryColumn('snow_stations', 'geom', ?, 'POINT', 'XY', 0)");
+    add.bind(1, srid);
+    if (!add.step() || add.column_int(0) != 1) {
+        throw Error(db.path().string() + ": cannot add the geometry column of snow_stations");
+    }
+    create_spatial_index(db, "snow_stations");
+}
+
 using Migration = void (*)(Database&, int);
-constexpr std::array<Migration, current_schema_version> migrations{migrate_0_to_1, migrate_1_to_2,
-                                                                   migrate_2_to_3, migrate_3_to_4};
+constexpr std::array<Migration, current_schema_version> migrations{
+    migrate_0_to_1, migrate_1_to_2, migrate_2_to_3, migrate_3_to_4, migrate_4_to_5};
 
 void run_migrations(Database& db, int from, int srid) {
     for (int v = from; v < current_schema_version; ++v) {

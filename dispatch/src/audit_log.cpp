@@ -1,13 +1,12 @@
 #include "ykm/dispatch/audit_log.hpp"
 
 #include "ykm/dispatch/position_input.hpp"
+#include "ykm/dispatch/secrets.hpp"
 #include "ykm/gis/error.hpp"
 
 #include <nlohmann/json.hpp>
-#include <sodium.h>
 #include <sqlite3.h>
 
-#include <array>
 #include <memory>
 
 namespace ykm::dispatch {
@@ -17,15 +16,6 @@ using data::Database;
 using data::Statement;
 
 const std::string genesis_hash(64, '0');
-
-void ensure_sodium() {
-    // sodium_init() is safe to call more than once, but once is enough; a static makes the first
-    // call thread-safe too.
-    static const bool ready = sodium_init() >= 0;
-    if (!ready) {
-        throw Error("audit log: libsodium could not be initialised");
-    }
-}
 
 // Every field as "<byte count>:<bytes>," (a netstring) behind a version tag, so that no two
 // different entries serialize the same: moving text between adjacent fields changes a length.
@@ -51,14 +41,7 @@ std::string canonical(const AuditEntry& e) {
 }
 
 std::string hash_of(const AuditEntry& e) {
-    ensure_sodium();
-    const std::string text = canonical(e);
-    std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
-    crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(text.data()),
-                       text.size());
-    std::array<char, crypto_hash_sha256_BYTES * 2 + 1> hex{};
-    sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
-    return hex.data();
+    return sha256_hex(canonical(e));
 }
 
 constexpr const char* entry_columns = "SELECT id, time_ms, actor, channel, action, entity, "

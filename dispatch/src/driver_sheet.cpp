@@ -7,15 +7,14 @@
 #include "ykm/gis/map_renderer.hpp"
 #include "ykm/gis/map_view.hpp"
 
+#include "pdf_page.hpp"
+
 #include <cairo-pdf.h>
-#include <cairo.h>
-#include <pango/pangocairo.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <iterator>
 #include <memory>
 #include <numbers>
@@ -130,26 +129,6 @@ const char* manoeuvre_text(Manoeuvre m) {
         return "到着";
     }
     return "";
-}
-
-// ---- atomic files ------------------------------------------------------------------------------
-
-std::filesystem::path partial_path(const std::filesystem::path& target) {
-    return target.string() + ".partial";
-}
-
-void remove_quietly(const std::filesystem::path& file) noexcept {
-    std::error_code ignored;
-    std::filesystem::remove(file, ignored);
-}
-
-void rename_over(const std::filesystem::path& partial, const std::filesystem::path& target) {
-    std::error_code error;
-    std::filesystem::rename(partial, target, error);
-    if (error) {
-        remove_quietly(partial);
-        throw Error(target.string() + ": cannot write: " + error.message());
-    }
 }
 
 std::chrono::sys_time<std::chrono::milliseconds> jst(std::int64_t unix_ms) {
@@ -392,13 +371,15 @@ select_routes(const StoredPlan& plan, const std::optional<std::string>& vehicle_
 
 namespace {
 
-// fontconfig falls back to any installed font with the glyphs when this family is missing.
-constexpr const char* font_family = "Noto Sans CJK JP, Noto Sans CJK, sans-serif";
+using pdf::Align;
+using pdf::LayoutPtr;
+using pdf::margin;
+using pdf::page_h;
+using pdf::page_w;
+using pdf::set_colour;
+using pdf::text_colour;
+using pdf::Typesetter;
 
-// A4 portrait in points.
-constexpr double page_w = 595.276;
-constexpr double page_h = 841.89;
-constexpr double margin = 36.0;
 constexpr double map_top = 112.0;
 constexpr double map_h = 350.0;
 constexpr double list_font_pt = 9.5;
@@ -407,35 +388,8 @@ constexpr double continuation_list_top = 96.0;
 constexpr double service_width_pt = 3.0;
 constexpr double service_offset_pt = 1.9;
 
-constexpr gis::Rgb text_colour{0x1A, 0x1A, 0x1A};
 constexpr gis::Rgb network_colour{0xC9, 0xCE, 0xD6};
 constexpr gis::Rgb deadhead_colour{0x4A, 0x4A, 0x4A};
-constexpr gis::Rgb rule_colour{0x9A, 0xA0, 0xA8};
-
-struct SurfaceDeleter {
-    void operator()(cairo_surface_t* s) const noexcept { cairo_surface_destroy(s); }
-};
-struct CairoDeleter {
-    void operator()(cairo_t* c) const noexcept { cairo_destroy(c); }
-};
-struct GObjectDeleter {
-    void operator()(void* o) const noexcept { g_object_unref(o); }
-};
-struct FontDeleter {
-    void operator()(PangoFontDescription* d) const noexcept { pango_font_description_free(d); }
-};
-using SurfacePtr = std::unique_ptr<cairo_surface_t, SurfaceDeleter>;
-using CairoPtr = std::unique_ptr<cairo_t, CairoDeleter>;
-using FontMapPtr = std::unique_ptr<PangoFontMap, GObjectDeleter>;
-using ContextPtr = std::unique_ptr<PangoContext, GObjectDeleter>;
-using LayoutPtr = std::unique_ptr<PangoLayout, GObjectDeleter>;
-using FontPtr = std::unique_ptr<PangoFontDescription, FontDeleter>;
-
-void set_colour(cairo_t* cr, gis::Rgb c, double alpha = 1.0) {
-    cairo_set_source_rgba(cr, c.red / 255.0, c.green / 255.0, c.blue / 255.0, alpha);
-}
-
-enum class Align { left, right, centre };
 
 // The line moved `distance` to the left of its direction on the page (y down), each vertex along
 // the mean of the normals of its two edges.
@@ -463,72 +417,6 @@ gis::Polyline offset_left(const gis::Polyline& page, double distance) {
     }
     return out;
 }
-
-// Text with pango on a font map of its own (pango's default map belongs to one thread).
-class Typesetter {
-public:
-    explicit Typesetter(cairo_t* cr)
-        : m_cr(cr), m_font_map(pango_cairo_font_map_new()),
-          m_context(pango_font_map_create_context(m_font_map.get())) {
-        cairo_font_options_t* options = cairo_font_options_create();
-        // Unhinted metrics: widths measured here are the widths printed.
-        cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF);
-        pango_cairo_context_set_font_options(m_context.get(), options);
-        cairo_font_options_destroy(options);
-        pango_context_set_language(m_context.get(), pango_language_from_string("ja"));
-    }
-
-    // A laid-out text, wrapped at `width_pt` when that is positive.
-    [[nodiscard]] LayoutPtr layout(const std::string& text, double size_pt, bool bold = false,
-                                   double width_pt = 0.0) const {
-        FontPtr font(pango_font_description_from_string(font_family));
-        pango_font_description_set_absolute_size(font.get(), size_pt * PANGO_SCALE);
-        if (bold) {
-            pango_font_description_set_weight(font.get(), PANGO_WEIGHT_BOLD);
-        }
-        pango_cairo_update_context(m_cr, m_context.get());
-        LayoutPtr layout(pango_layout_new(m_context.get()));
-        pango_layout_set_font_description(layout.get(), font.get());
-        if (width_pt > 0.0) {
-            pango_layout_set_width(layout.get(), static_cast<int>(width_pt * PANGO_SCALE));
-            pango_layout_set_wrap(layout.get(), PANGO_WRAP_WORD_CHAR);
-        }
-        pango_layout_set_text(layout.get(), text.data(), static_cast<int>(text.size()));
-        return layout;
-    }
-
-    static std::pair<double, double> size(PangoLayout* layout) {
-        PangoRectangle logical;
-        pango_layout_get_extents(layout, nullptr, &logical);
-        return {static_cast<double>(logical.width) / PANGO_SCALE,
-                static_cast<double>(logical.height) / PANGO_SCALE};
-    }
-
-    // Draws with the top of the text at `y`; returns the height.
-    double show(PangoLayout* layout, double x, double y, Align align = Align::left,
-                gis::Rgb colour = text_colour) const {
-        const auto [w, h] = size(layout);
-        const double left = align == Align::left ? x : align == Align::right ? x - w : x - w / 2;
-        cairo_move_to(m_cr, left, y);
-        set_colour(m_cr, colour);
-        pango_cairo_show_layout(m_cr, layout);
-        return h;
-    }
-
-    double text(const std::string& text, double size_pt, double x, double y, bool bold = false,
-                Align align = Align::left, gis::Rgb colour = text_colour) const {
-        if (text.empty()) {
-            return 0.0;
-        }
-        const LayoutPtr l = layout(text, size_pt, bold);
-        return show(l.get(), x, y, align, colour);
-    }
-
-private:
-    cairo_t* m_cr;
-    FontMapPtr m_font_map;
-    ContextPtr m_context;
-};
 
 struct ListRow {
     std::string number;
@@ -625,12 +513,8 @@ private:
                    format_jst_date_time(plan_time_ms(m_plan, s.end_s)) + "　" + km;
             m_type.text(line, 10.0, margin, y + 2.0);
         }
-        cairo_set_line_width(m_cr, 0.8);
-        set_colour(m_cr, rule_colour);
         const double rule_y = page == 0 ? map_top - 8.0 : continuation_list_top - 8.0;
-        cairo_move_to(m_cr, margin, rule_y);
-        cairo_line_to(m_cr, page_w - margin, rule_y);
-        cairo_stroke(m_cr);
+        pdf::line(m_cr, margin, rule_y, page_w - margin, rule_y, 0.8);
     }
 
     void draw_list(const std::vector<ListRow>& rows, std::size_t first, std::size_t last,
@@ -644,16 +528,12 @@ private:
         m_type.text("距離", 8.5, x_distance_right, top, true, Align::right);
         m_type.text("時刻", 8.5, x_time_right, top, true, Align::right);
         double y = top + 15.0;
-        cairo_set_line_width(m_cr, 0.5);
-        set_colour(m_cr, rule_colour);
-        cairo_move_to(m_cr, margin, y - 1.5);
-        cairo_line_to(m_cr, margin + list_w, y - 1.5);
-        cairo_stroke(m_cr);
+        pdf::line(m_cr, margin, y - 1.5, margin + list_w, y - 1.5, 0.5);
         for (std::size_t i = first; i < last; ++i) {
             const ListRow& row = rows[i];
             if ((i % 2) == 1) {
                 // Banded rows let the eye follow a line to its time across the page.
-                set_colour(m_cr, gis::Rgb{0xF0, 0xF2, 0xF5});
+                set_colour(m_cr, pdf::band_colour);
                 cairo_rectangle(m_cr, margin, y, list_w, row.height_pt);
                 cairo_fill(m_cr);
             }
@@ -674,21 +554,7 @@ private:
         gis::Polyline page; ///< points
     };
 
-    void trace(const gis::Polyline& page) {
-        cairo_new_path(m_cr);
-        for (std::size_t i = 0; i < page.size(); ++i) {
-            if (i == 0) {
-                cairo_move_to(m_cr, page[i].x, page[i].y);
-            } else {
-                cairo_line_to(m_cr, page[i].x, page[i].y);
-            }
-        }
-    }
-
     void draw_map(const StoredPlan::Route& route) {
-        const double x0 = margin;
-        const double y0 = map_top;
-        const double w = page_w - 2 * margin;
         const SegmentIndex segments(m_inputs.network);
         std::vector<std::pair<const PlanStep*, gis::Polyline>> driven;
         gis::Box extent = gis::Box::empty();
@@ -702,59 +568,27 @@ private:
             }
             driven.emplace_back(&step, std::move(points));
         }
-        const gis::MapView view =
-            gis::MapView::fit(extent, static_cast<int>(w), static_cast<int>(map_h), 0.06);
-        const auto to_page = [&](const gis::Polyline& points) {
-            gis::Polyline page;
-            page.reserve(points.size());
-            for (const XY& p : points) {
-                const XY px = view.to_pixel(p);
-                page.push_back(XY{x0 + px.x, y0 + px.y});
-            }
-            return page;
-        };
+        pdf::MapPanel map(m_cr, extent, margin, map_top, page_w - 2 * margin, map_h);
         std::vector<DrawnStep> drawn;
         drawn.reserve(driven.size());
         for (const auto& [step, points] : driven) {
             // Services are drawn on the left of their direction (traffic keeps left in Japan),
             // so that the two directions of a street, and their arrows, stay apart.
             const double offset = step->kind == PlanStep::Kind::service ? service_offset_pt : 0.0;
-            drawn.push_back({step, offset_left(to_page(points), offset)});
+            drawn.push_back({step, offset_left(map.to_page(points), offset)});
         }
 
-        cairo_save(m_cr);
-        cairo_rectangle(m_cr, x0, y0, w, map_h);
-        set_colour(m_cr, gis::Rgb{0xFF, 0xFF, 0xFF});
-        cairo_fill_preserve(m_cr);
-        cairo_clip(m_cr);
-        cairo_set_line_cap(m_cr, CAIRO_LINE_CAP_ROUND);
-        cairo_set_line_join(m_cr, CAIRO_LINE_JOIN_ROUND);
-
+        map.open();
         // The road network, lightly, so the route reads against the streets around it.
-        const gis::Box shown = view.extent();
-        set_colour(m_cr, network_colour);
-        cairo_set_line_width(m_cr, 0.7);
-        for (const gis::RoadSegment& s : m_inputs.network.segments) {
-            gis::Box b = gis::Box::empty();
-            for (const XY& p : s.points) {
-                b.extend(p);
-            }
-            if (b.is_empty() || b.max_x < shown.min_x || b.min_x > shown.max_x ||
-                b.max_y < shown.min_y || b.min_y > shown.max_y) {
-                continue;
-            }
-            trace(to_page(s.points));
-            cairo_stroke(m_cr);
-        }
+        map.draw_streets(m_inputs.network, network_colour, 0.7);
 
         // Deadhead first, so that services stay on top where both use a street.
-        const double dashes[] = {3.0, 2.5};
-        cairo_set_dash(m_cr, dashes, 2, 0.0);
+        cairo_set_dash(m_cr, pdf::dash_pattern, 2, 0.0);
         cairo_set_line_width(m_cr, 1.0);
         set_colour(m_cr, deadhead_colour);
         for (const DrawnStep& d : drawn) {
             if (d.step->kind == PlanStep::Kind::deadhead) {
-                trace(d.page);
+                pdf::trace(m_cr, d.page);
                 cairo_stroke(m_cr);
             }
         }
@@ -764,13 +598,13 @@ private:
         for (const DrawnStep& d : drawn) {
             if (d.step->kind == PlanStep::Kind::service) {
                 set_colour(m_cr, gis::priority_colour(d.step->priority));
-                trace(d.page);
+                pdf::trace(m_cr, d.page);
                 cairo_stroke(m_cr);
             }
         }
         for (const DrawnStep& d : drawn) {
             if (d.step->kind == PlanStep::Kind::service) {
-                draw_arrow(d.page);
+                pdf::draw_arrow(m_cr, d.page, 16.0);
             }
         }
 
@@ -792,7 +626,7 @@ private:
             placed.push_back(c);
             cairo_new_path(m_cr);
             cairo_arc(m_cr, c.x, c.y, radius, 0.0, 2 * std::numbers::pi);
-            set_colour(m_cr, gis::Rgb{0xFF, 0xFF, 0xFF});
+            set_colour(m_cr, pdf::white);
             cairo_fill_preserve(m_cr);
             cairo_set_line_width(m_cr, 1.0);
             set_colour(m_cr, gis::priority_colour(d.step->priority));
@@ -805,111 +639,32 @@ private:
 
         // The depot: where the route starts.
         if (!driven.empty() && !driven.front().second.empty()) {
-            const XY depot = to_page({driven.front().second.front()}).front();
+            const XY depot = map.to_page({driven.front().second.front()}).front();
             cairo_new_path(m_cr);
             cairo_rectangle(m_cr, depot.x - 6.0, depot.y - 6.0, 12.0, 12.0);
             set_colour(m_cr, text_colour);
             cairo_fill(m_cr);
-            m_type.text("基", 8.0, depot.x, depot.y - 5.5, true, Align::centre,
-                        gis::Rgb{0xFF, 0xFF, 0xFF});
+            m_type.text("基", 8.0, depot.x, depot.y - 5.5, true, Align::centre, pdf::white);
             m_type.text("除雪基地", 8.0, depot.x + 8.0, depot.y - 14.0, true);
         }
 
-        cairo_restore(m_cr);
-        // Frame, north arrow (grid north is up), scale bar and legend.
-        cairo_set_line_width(m_cr, 0.8);
-        set_colour(m_cr, rule_colour);
-        cairo_rectangle(m_cr, x0, y0, w, map_h);
-        cairo_stroke(m_cr);
-        m_type.text("北↑", 9.0, x0 + w - 6.0, y0 + 4.0, true, Align::right);
-        draw_scale_bar(view, x0 + 8.0, y0 + map_h - 10.0);
-        draw_legend(y0 + map_h + 6.0);
-    }
-
-    void draw_arrow(const gis::Polyline& page) {
-        // The arrow sits halfway along the line, pointing the way the plow drives.
-        double total = 0.0;
-        for (std::size_t i = 1; i < page.size(); ++i) {
-            total += std::hypot(page[i].x - page[i - 1].x, page[i].y - page[i - 1].y);
-        }
-        if (total < 16.0) {
-            return;
-        }
-        double along = total / 2;
-        for (std::size_t i = 1; i < page.size(); ++i) {
-            const double len = std::hypot(page[i].x - page[i - 1].x, page[i].y - page[i - 1].y);
-            if (len <= 0.0) {
-                continue;
-            }
-            if (along <= len) {
-                const double ux = (page[i].x - page[i - 1].x) / len;
-                const double uy = (page[i].y - page[i - 1].y) / len;
-                const double a = std::min(along + 3.5, len);
-                const XY tip{page[i - 1].x + ux * a, page[i - 1].y + uy * a};
-                const XY base{tip.x - ux * 7.0, tip.y - uy * 7.0};
-                cairo_new_path(m_cr);
-                cairo_move_to(m_cr, tip.x, tip.y);
-                cairo_line_to(m_cr, base.x - uy * 3.5, base.y + ux * 3.5);
-                cairo_line_to(m_cr, base.x + uy * 3.5, base.y - ux * 3.5);
-                cairo_close_path(m_cr);
-                set_colour(m_cr, text_colour);
-                cairo_fill(m_cr);
-                return;
-            }
-            along -= len;
-        }
-    }
-
-    void draw_scale_bar(const gis::MapView& view, double x, double y) {
-        // A round length near a fifth of the map's width.
-        const double target_m = view.metres_per_pixel() * (page_w - 2 * margin) / 5;
-        double step = std::pow(10.0, std::floor(std::log10(std::max(target_m, 1.0))));
-        for (const double f : {5.0, 2.0, 1.0}) {
-            if (step * f <= target_m) {
-                step *= f;
-                break;
-            }
-        }
-        const double len_pt = step / view.metres_per_pixel();
-        cairo_set_line_width(m_cr, 1.5);
-        set_colour(m_cr, text_colour);
-        cairo_move_to(m_cr, x, y - 4.0);
-        cairo_line_to(m_cr, x, y);
-        cairo_line_to(m_cr, x + len_pt, y);
-        cairo_line_to(m_cr, x + len_pt, y - 4.0);
-        cairo_stroke(m_cr);
-        m_type.text(format_distance(step), 7.5, x + len_pt + 6.0, y - 8.0);
+        map.close(m_type);
+        draw_legend(map_top + map_h + 6.0);
     }
 
     void draw_legend(double y) {
-        double x = margin;
-        const auto sample = [&](gis::Rgb colour, double width, bool dashed) {
-            const double dashes[] = {3.0, 2.5};
-            cairo_set_dash(m_cr, dashed ? dashes : nullptr, dashed ? 2 : 0, 0.0);
-            cairo_set_line_width(m_cr, width);
-            set_colour(m_cr, colour);
-            cairo_move_to(m_cr, x, y + 6.0);
-            cairo_line_to(m_cr, x + 18.0, y + 6.0);
-            cairo_stroke(m_cr);
-            cairo_set_dash(m_cr, nullptr, 0, 0.0);
-            x += 22.0;
-        };
-        const auto label = [&](const std::string& text) {
-            const LayoutPtr l = m_type.layout(text, 8.0);
-            m_type.show(l.get(), x, y);
-            x += Typesetter::size(l.get()).first + 12.0;
-        };
+        pdf::LegendRow legend(m_cr, m_type, margin, y);
         const std::array<std::pair<gis::PriorityClass, const char*>, 3> classes{
             {{gis::PriorityClass::first, "除雪 第1種"},
              {gis::PriorityClass::second, "第2種"},
              {gis::PriorityClass::third, "第3種"}}};
         for (const auto& [priority, text] : classes) {
-            sample(gis::priority_colour(priority), 3.2, false);
-            label(text);
+            legend.sample(gis::priority_colour(priority), 3.2);
+            legend.label(text);
         }
-        sample(deadhead_colour, 1.0, true);
-        label("回送");
-        label("① 除雪の順番　■ 除雪基地");
+        legend.sample(deadhead_colour, 1.0, true);
+        legend.label("回送");
+        legend.label("① 除雪の順番　■ 除雪基地");
     }
 
     cairo_t* m_cr;
@@ -924,11 +679,11 @@ void write_driver_sheets(const StoredPlan& plan, const DriverSheetInputs& inputs
                          const std::filesystem::path& pdf_path,
                          const std::optional<std::string>& vehicle_code) {
     const std::vector<const StoredPlan::Route*> routes = select_routes(plan, vehicle_code);
-    const std::filesystem::path partial = partial_path(pdf_path);
-    SurfacePtr surface(cairo_pdf_surface_create(partial.c_str(), page_w, page_h));
+    const std::filesystem::path partial = pdf::partial_path(pdf_path);
+    pdf::SurfacePtr surface(cairo_pdf_surface_create(partial.c_str(), page_w, page_h));
     if (const cairo_status_t status = cairo_surface_status(surface.get());
         status != CAIRO_STATUS_SUCCESS) {
-        remove_quietly(partial);
+        pdf::remove_quietly(partial);
         throw Error(pdf_path.string() + ": cannot write PDF: " + cairo_status_to_string(status));
     }
     try {
@@ -936,7 +691,7 @@ void write_driver_sheets(const StoredPlan& plan, const DriverSheetInputs& inputs
                                        ("除雪ルート表 " + plan.name).c_str());
         cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "Yukimichi");
         {
-            CairoPtr cr(cairo_create(surface.get()));
+            pdf::CairoPtr cr(cairo_create(surface.get()));
             SheetWriter writer(cr.get(), plan, inputs);
             for (const StoredPlan::Route* route : routes) {
                 writer.write_route(*route);
@@ -955,11 +710,11 @@ void write_driver_sheets(const StoredPlan& plan, const DriverSheetInputs& inputs
         }
     } catch (...) {
         surface.reset();
-        remove_quietly(partial);
+        pdf::remove_quietly(partial);
         throw;
     }
     surface.reset();
-    rename_over(partial, pdf_path);
+    pdf::rename_over(partial, pdf_path);
 }
 
 // ---- GPX ---------------------------------------------------------------------------------------
@@ -1020,19 +775,7 @@ void write_route_gpx(const StoredPlan::Route& route, const gis::RoadNetwork& net
     }
     out << "    </trkseg>\n  </trk>\n</gpx>\n";
 
-    const std::filesystem::path partial = partial_path(path);
-    {
-        std::ofstream file(partial, std::ios::binary | std::ios::trunc);
-        if (file) {
-            file << out.str();
-            file.close();
-        }
-        if (!file) {
-            remove_quietly(partial);
-            throw Error(path.string() + ": cannot write GPX");
-        }
-    }
-    rename_over(partial, path);
+    pdf::write_file(path, out.str(), "GPX");
 }
 
 } // namespace ykm::dispatch

@@ -1,5 +1,6 @@
 #include "ykm/dispatch/ingest_server.hpp"
 
+#include "endpoint.hpp"
 #include "ykm/data/project.hpp"
 #include "ykm/dispatch/fix_validator.hpp"
 #include "ykm/dispatch/position_input.hpp"
@@ -56,46 +57,6 @@ std::string json_text(const nlohmann::json& j) {
 
 std::string error_body(std::string_view error, const std::string& message) {
     return json_text({{"error", error}, {"message", message}});
-}
-
-tcp::endpoint parse_endpoint(const std::string& text, const char* what) {
-    const std::size_t colon = text.rfind(':');
-    if (colon == std::string::npos || colon + 1 == text.size()) {
-        throw Error(std::string(what) + " '" + text + "': expected ADDRESS:PORT");
-    }
-    std::string host = text.substr(0, colon);
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-        host = host.substr(1, host.size() - 2);
-    }
-    if (host.empty() || host == "*") {
-        host = "0.0.0.0";
-    } else if (host == "localhost") {
-        host = "127.0.0.1";
-    }
-    const std::string port_text = text.substr(colon + 1);
-    unsigned port = 0;
-    for (char c : port_text) {
-        if (c < '0' || c > '9' || port > 65535) {
-            throw Error(std::string(what) + " '" + text + "': port '" + port_text +
-                        "' is not a number 0-65535");
-        }
-        port = port * 10 + static_cast<unsigned>(c - '0');
-    }
-    if (port > 65535) {
-        throw Error(std::string(what) + " '" + text + "': port '" + port_text +
-                    "' is not a number 0-65535");
-    }
-    boost::system::error_code ec;
-    const auto address = net::ip::make_address(host, ec);
-    if (ec) {
-        throw Error(std::string(what) + " '" + text + "': '" + host + "' is not an IP address");
-    }
-    return {address, static_cast<std::uint16_t>(port)};
-}
-
-std::string endpoint_text(const tcp::endpoint& e) {
-    const std::string a = e.address().to_string();
-    return (e.address().is_v6() ? "[" + a + "]" : a) + ":" + std::to_string(e.port());
 }
 
 class Session;
@@ -870,22 +831,7 @@ void IngestServer::start() {
 
     auto listen = [&s](std::optional<tcp::acceptor>& acceptor, const tcp::endpoint& at,
                        const std::string& text) {
-        boost::system::error_code ec;
-        acceptor.emplace(net::make_strand(s.ioc));
-        acceptor->open(at.protocol(), ec);
-        if (!ec) {
-            acceptor->set_option(net::socket_base::reuse_address(true), ec);
-        }
-        if (!ec) {
-            acceptor->bind(at, ec);
-        }
-        if (!ec) {
-            acceptor->listen(net::socket_base::max_listen_connections, ec);
-        }
-        if (ec) {
-            acceptor.reset();
-            throw Error("cannot listen on " + text + ": " + ec.message());
-        }
+        listen_on(acceptor, s.ioc, at, text);
         return acceptor->local_endpoint().port();
     };
     s.http_port = listen(s.http_acceptor, http_at, s.options.http_listen);
@@ -912,20 +858,8 @@ void IngestServer::start() {
             s.note(std::string("writer stopped: ") + e.what());
         }
     });
-    for (int i = 0; i < s.options.io_threads; ++i) {
-        s.io_threads.emplace_back([&s] {
-            while (true) {
-                try {
-                    s.ioc.run();
-                    return;
-                } catch (const std::exception& e) {
-                    // Handlers catch their own errors; this is a last resort that keeps the
-                    // thread serving.
-                    s.note(std::string("io thread: ") + e.what());
-                }
-            }
-        });
-    }
+    start_io_threads(s.ioc, s.options.io_threads, s.io_threads,
+                     [&s](const std::string& line) { s.note(line); });
 }
 
 void IngestServer::stop() {

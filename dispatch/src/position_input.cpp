@@ -1035,6 +1035,14 @@ std::int64_t now_ms() {
         .count();
 }
 
+std::string format_time_jst(std::int64_t time_ms) {
+    constexpr std::int64_t jst_offset_ms = 9 * 3'600'000;
+    const std::int64_t second = (time_ms >= 0 ? time_ms : time_ms - 999) / 1000 * 1000;
+    std::string text = format_time_utc(second + jst_offset_ms);
+    text.pop_back(); // the Z
+    return text + "+09:00";
+}
+
 std::string format_time_utc(std::int64_t time_ms) {
     using namespace std::chrono;
     const std::int64_t days = (time_ms >= 0 ? time_ms : time_ms - ms_per_day + 1) / ms_per_day;

@@ -50,6 +50,9 @@ Preferences read_preferences(wxConfigBase& config) {
     preferences.gps.nmea_listen = std::string(
         config.Read("Preferences/GpsNmeaListen", wxString::FromUTF8(preferences.gps.nmea_listen))
             .utf8_str());
+    preferences.gps.portal_listen = std::string(
+        config.Read("Preferences/PortalListen", wxString::FromUTF8(preferences.gps.portal_listen))
+            .utf8_str());
     return preferences;
 }
 
@@ -108,7 +111,8 @@ public:
         }
         // Headless runs (screenshots, tests) open no network port unless asked to.
         m_frame->set_gps_override(m_options.gps_listen,
-                                  m_options.no_gps_server || (headless && !m_options.gps_listen));
+                                  m_options.no_gps_server || (headless && !m_options.gps_listen),
+                                  m_options.portal_listen);
         if (headless) {
             m_frame->Move(0, 0);
         } else {

@@ -412,4 +412,28 @@ std::optional<double> parse_decimal(std::string_view text) {
     return value;
 }
 
+std::optional<dispatch::PortalOptions>
+portal_options(const GpsServerChoice& preferences, const std::optional<std::string>& gps_listen,
+               bool no_gps_server, const std::optional<std::string>& portal_listen) {
+    std::string address;
+    if (portal_listen) {
+        address = *portal_listen;
+    } else if (no_gps_server || gps_listen || !preferences.enabled) {
+        return std::nullopt;
+    } else {
+        address = std::string(trimmed(preferences.portal_listen));
+        if (address.empty()) {
+            return std::nullopt;
+        }
+    }
+    try {
+        (void)parse_listen_address(address);
+    } catch (const Error& e) {
+        throw Error(std::string("contractor portal address: ") + e.what());
+    }
+    dispatch::PortalOptions options;
+    options.listen = address;
+    return options;
+}
+
 } // namespace ykm::gui

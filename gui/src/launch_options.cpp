@@ -10,7 +10,7 @@ namespace ykm::gui {
 
 const char* const launch_usage =
     R"(usage: yukimichi [--screenshot FILE] [--size WIDTHxHEIGHT] [--gps-listen ADDR:PORT |
-                 --no-gps-server] [PROJECT]
+                 --no-gps-server] [--portal-listen ADDR:PORT] [PROJECT]
 
 Opens the Yukimichi desktop window, with PROJECT (a .ykm file) when given.
 
@@ -19,7 +19,10 @@ Opens the Yukimichi desktop window, with PROJECT (a .ykm file) when given.
   --gps-listen A:P    the GPS server takes OsmAnd fixes over HTTP on A:P and NMEA over TCP
                       on A:P+1 (port 0: any free ports); default from the preferences,
                       127.0.0.1:5055, and none with --screenshot or --commands
-  --no-gps-server     no GPS server for this run
+  --no-gps-server     no GPS server (and no contractor portal) for this run
+  --portal-listen A:P the contractor portal listens on A:P (port 0: any free port); default
+                      from the preferences, 127.0.0.1:8080, and none with --gps-listen,
+                      --screenshot or --commands
   --version           print the version
   --help              print this text
 )";
@@ -95,6 +98,14 @@ LaunchOptions parse_launch_options(std::span<const std::string> args) {
                 throw Error(std::string("--gps-listen: ") + e.what());
             }
             options.gps_listen = address;
+        } else if (name == "--portal-listen") {
+            const std::string address = take_value();
+            try {
+                (void)parse_listen_address(address);
+            } catch (const Error& e) {
+                throw Error(std::string("--portal-listen: ") + e.what());
+            }
+            options.portal_listen = address;
         } else if (name == "--no-gps-server") {
             options.no_gps_server = true;
         } else if (arg.starts_with("-") && arg != "-") {

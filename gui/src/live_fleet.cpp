@@ -21,14 +21,71 @@ std::string with_port(const std::string& address, std::uint16_t port) {
 } // namespace
 
 LiveFleet::LiveFleet(const std::filesystem::path& project,
-                     std::optional<dispatch::IngestOptions> server)
+                     std::optional<dispatch::IngestOptions> server,
+                     std::optional<dispatch::PortalOptions> portal)
     : m_project(project), m_tracker(std::make_unique<dispatch::Tracker>(project)) {
     start_server(std::move(server));
+    start_portal(std::move(portal));
 }
 
 LiveFleet::~LiveFleet() {
+    restart_portal(std::nullopt);
     stop_server();
     m_tracker.reset();
+}
+
+void LiveFleet::restart_portal(std::optional<dispatch::PortalOptions> portal) {
+    if (m_portal) {
+        try {
+            m_portal->stop();
+        } catch (const std::exception&) {
+            // Its destructor stops it as well.
+        }
+        m_portal.reset();
+    }
+    start_portal(std::move(portal));
+}
+
+void LiveFleet::start_portal(std::optional<dispatch::PortalOptions> options) {
+    m_portal_options = std::move(options);
+    m_portal_error.clear();
+    if (!m_portal_options) {
+        return;
+    }
+    try {
+        auto portal =
+            std::make_unique<dispatch::PortalServer>(m_project, *m_portal_options, log_sink());
+        portal->start();
+        m_portal = std::move(portal);
+    } catch (const std::exception& e) {
+        m_portal_error = e.what();
+        m_portal.reset();
+    }
+}
+
+std::function<void(const std::string&)> LiveFleet::log_sink() const {
+    return [log = m_log](const std::string& line) {
+        const std::lock_guard lock(log->mutex);
+        log->lines.push_back(line);
+        while (log->lines.size() > max_log_lines) {
+            log->lines.pop_front();
+        }
+    };
+}
+
+LiveFleet::PortalStatus LiveFleet::portal_status() const {
+    PortalStatus status;
+    status.error = m_portal_error;
+    if (m_portal_options) {
+        status.address = m_portal_options->listen;
+    }
+    if (!m_portal) {
+        return status;
+    }
+    status.running = true;
+    status.address = with_port(m_portal_options->listen, m_portal->port());
+    status.url = std::string(m_portal->tls() ? "https://" : "http://") + status.address;
+    return status;
 }
 
 void LiveFleet::restart_server(std::optional<dispatch::IngestOptions> server) {
@@ -43,18 +100,10 @@ void LiveFleet::start_server(std::optional<dispatch::IngestOptions> options) {
         return;
     }
     dispatch::Tracker* tracker = m_tracker.get();
-    std::shared_ptr<Log> log = m_log;
     try {
         auto server = std::make_unique<dispatch::IngestServer>(
             m_project, *m_options,
-            [tracker](std::span<const data::Fix> fixes) { tracker->on_fixes(fixes); },
-            [log](const std::string& line) {
-                const std::lock_guard lock(log->mutex);
-                log->lines.push_back(line);
-                while (log->lines.size() > max_log_lines) {
-                    log->lines.pop_front();
-                }
-            });
+            [tracker](std::span<const data::Fix> fixes) { tracker->on_fixes(fixes); }, log_sink());
         server->start();
         m_server = std::move(server);
     } catch (const std::exception& e) {

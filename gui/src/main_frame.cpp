@@ -4,6 +4,7 @@
 #include "fleet_panels.hpp"
 #include "layers_panel.hpp"
 #include "map_canvas.hpp"
+#include "orders_panel.hpp"
 #include "planner_panel.hpp"
 #include "preferences_dialog.hpp"
 #include "side_panels.hpp"
@@ -81,6 +82,7 @@ enum CommandId : int {
     id_plan_open,
     id_plan_undo,
     id_plan_redo,
+    id_orders,
 };
 
 constexpr int status_lonlat = 0;
@@ -97,6 +99,7 @@ const char* const pane_map = "map";
 const char* const pane_vehicles = "vehicles";
 const char* const pane_alerts = "alerts";
 const char* const pane_planner = "planner";
+const char* const pane_orders = "orders";
 
 /// The live fleet is shown this often.
 constexpr int fleet_refresh_ms = 1000;
@@ -224,6 +227,7 @@ MainFrame::MainFrame(const Preferences& preferences, UiLanguage language, const 
     build_panes();
     build_fleet_panes();
     build_planner_pane();
+    build_orders_pane();
     m_default_perspective = m_aui.SavePerspective();
     if (restore_layout) {
         restore_settings();
@@ -341,6 +345,10 @@ void MainFrame::build_menus() {
     plan->Append(id_plan_redo, _("&Redo plan edit\tCtrl+Y"),
                  _("Redo the edit of the routes undone"));
 
+    auto* orders = new wxMenu;
+    orders->Append(id_orders, _("Work &orders\tCtrl+Shift+O"),
+                   _("Create, issue and follow the work orders to contractors"));
+
     auto* help = new wxMenu;
     help->Append(wxID_ABOUT, _("&About Yukimichi\tF1"));
 
@@ -351,6 +359,7 @@ void MainFrame::build_menus() {
     bar->Append(search, _("&Search"));
     bar->Append(fleet, _("V&ehicles"));
     bar->Append(plan, _("&Plan"));
+    bar->Append(orders, _("&Orders"));
     bar->Append(help, _("&Help"));
     SetMenuBar(bar);
 
@@ -499,6 +508,8 @@ void MainFrame::build_menus() {
         },
         id_plan_open);
     Bind(
+        wxEVT_MENU, [this](wxCommandEvent&) { show_orders(); }, id_orders);
+    Bind(
         wxEVT_MENU, [this](wxCommandEvent&) { m_planner->undo(); }, id_plan_undo);
     Bind(
         wxEVT_MENU, [this](wxCommandEvent&) { m_planner->redo(); }, id_plan_redo);
@@ -578,6 +589,10 @@ void MainFrame::build_panes() {
             follow_vehicle(std::nullopt);
         }
     };
+    listener.roads_boxed = [this](const gis::Box& box) { m_orders->roads_boxed(box); };
+    listener.road_picked = [this](gis::XY point, double radius_m) {
+        m_orders->road_picked(point, radius_m);
+    };
     m_canvas = new MapCanvas(this, std::move(listener));
     gis::MapStyle style;
     style.language =
@@ -643,6 +658,10 @@ void MainFrame::build_panes() {
         if (event.GetPane() != nullptr && event.GetPane()->name == pane_planner) {
             m_canvas->set_route_overlay({});
         }
+        if (event.GetPane() != nullptr && event.GetPane()->name == pane_orders) {
+            m_orders->set_selecting(false);
+            m_canvas->set_order_overlay({});
+        }
         CallAfter([this] { update_command_states(); });
     });
 }
@@ -668,6 +687,7 @@ void MainFrame::restore_settings() {
         m_aui.GetPane(pane_vehicles).Caption(_("Vehicles"));
         m_aui.GetPane(pane_alerts).Caption(_("Alerts"));
         m_aui.GetPane(pane_planner).Caption(_("Route planning"));
+        m_aui.GetPane(pane_orders).Caption(_("Work orders"));
     }
 }
 
@@ -681,6 +701,7 @@ void MainFrame::save_settings() {
     m_config.Write("Preferences/GpsServer", m_preferences.gps.enabled);
     m_config.Write("Preferences/GpsHttpListen", utf8(m_preferences.gps.http_listen));
     m_config.Write("Preferences/GpsNmeaListen", utf8(m_preferences.gps.nmea_listen));
+    m_config.Write("Preferences/PortalListen", utf8(m_preferences.gps.portal_listen));
     m_config.Flush();
 }
 
@@ -740,6 +761,9 @@ void MainFrame::size_panes_and_status() {
     m_aui.GetPane(pane_planner)
         .BestSize(planner_width, 40 * line_px)
         .MinSize(planner_width, 20 * line_px);
+    m_aui.GetPane(pane_orders)
+        .BestSize(std::max(110 * char_px, m_orders->GetSizer()->GetMinSize().x), 24 * line_px)
+        .MinSize(60 * char_px, 16 * line_px);
 
     wxStatusBar* status = GetStatusBar();
     if (status == nullptr) {
@@ -839,7 +863,9 @@ bool MainFrame::open_project(const std::filesystem::path& path) {
         m_search->clear();
         m_canvas->set_route_overlay({});
         m_planner->set_project(*m_project, *m_info);
+        m_canvas->set_order_overlay({});
         start_live_fleet(path);
+        m_orders->set_project(*m_project, *m_info);
 
         SetTitle(utf8(window_title(path.filename().string())));
         SetStatusText(utf8(gis::to_string(m_info->crs) + "  " + m_info->crs_name), status_crs);
@@ -890,7 +916,7 @@ void MainFrame::update_command_states() {
                          id_zoom_roads, id_zoom_districts,  id_zoom_depots,     id_zoom_dump_sites,
                          id_export_pdf, id_print,           id_export_png,      id_open_basemap,
                          id_find_road,  id_colour_priority, id_colour_coverage, id_fleet_dialog,
-                         id_draw_zone,  id_plan_routes,     id_plan_open}) {
+                         id_draw_zone,  id_plan_routes,     id_plan_open,       id_orders}) {
         enable(id, open);
     }
     if (m_planner != nullptr) {
@@ -1138,6 +1164,9 @@ void MainFrame::show_preferences() {
     save_settings();
     if (gps_changed && m_live && !m_gps_listen && !m_no_gps_server) {
         m_live->restart_server(gps_server_options());
+        if (!m_portal_listen) {
+            m_live->restart_portal(portal_server_options());
+        }
         update_gps_status();
     }
 }
@@ -1168,6 +1197,10 @@ void MainFrame::report_render_error(const std::string& message) {
 }
 
 void MainFrame::on_char_hook(wxKeyEvent& event) {
+    if (m_canvas->road_selection_armed() && event.GetKeyCode() == WXK_ESCAPE) {
+        m_orders->set_selecting(false);
+        return;
+    }
     if (m_canvas->zone_tool_armed()) {
         const int key = event.GetKeyCode();
         if (key == WXK_ESCAPE) {
@@ -1290,13 +1323,59 @@ void MainFrame::show_planner() {
     update_command_states();
 }
 
-void MainFrame::set_gps_override(std::optional<std::string> gps_listen, bool no_gps_server) {
+void MainFrame::build_orders_pane() {
+    OrdersPanel::Callbacks callbacks;
+    callbacks.report_error = [this](const wxString& title, const wxString& message) {
+        m_report_error(title, message);
+    };
+    callbacks.show_roads = [this](std::vector<RouteOverlayLine> lines) {
+        // Only while the panel is shown: roads with no list to explain them would puzzle.
+        if (m_aui.GetPane(pane_orders).IsShown()) {
+            m_canvas->set_order_overlay(std::move(lines));
+        }
+    };
+    callbacks.zoom_to = [this](const gis::Box& box) { m_canvas->show_box(box); };
+    callbacks.select_on_map = [this](bool armed) { m_canvas->arm_road_selection(armed); };
+    m_orders = new OrdersPanel(this, m_language, std::move(callbacks));
+    // Below the vehicle list, the window's whole width: the list has many columns.
+    m_aui.AddPane(m_orders, wxAuiPaneInfo()
+                                .Name(pane_orders)
+                                .Caption(_("Work orders"))
+                                .Bottom()
+                                .Layer(3)
+                                .Position(0)
+                                .BestSize(1000, 300)
+                                .MinSize(500, 200)
+                                .CloseButton(true)
+                                .Hide());
+}
+
+void MainFrame::show_orders() {
+    if (!m_project) {
+        return;
+    }
+    wxAuiPaneInfo& pane = m_aui.GetPane(pane_orders);
+    if (!pane.IsShown()) {
+        pane.Show();
+        m_aui.Update();
+        m_orders->redraw();
+    }
+    update_command_states();
+}
+
+void MainFrame::set_gps_override(std::optional<std::string> gps_listen, bool no_gps_server,
+                                 std::optional<std::string> portal_listen) {
     m_gps_listen = std::move(gps_listen);
     m_no_gps_server = no_gps_server;
+    m_portal_listen = std::move(portal_listen);
 }
 
 std::optional<dispatch::IngestOptions> MainFrame::gps_server_options() {
     return ingest_options(m_preferences.gps, m_gps_listen, m_no_gps_server);
+}
+
+std::optional<dispatch::PortalOptions> MainFrame::portal_server_options() {
+    return portal_options(m_preferences.gps, m_gps_listen, m_no_gps_server, m_portal_listen);
 }
 
 void MainFrame::start_live_fleet(const std::filesystem::path& path) {
@@ -1312,14 +1391,16 @@ void MainFrame::start_live_fleet(const std::filesystem::path& path) {
     m_vehicle_panel->clear();
     m_alerts_panel->clear();
     std::optional<dispatch::IngestOptions> options;
+    std::optional<dispatch::PortalOptions> portal;
     try {
         options = gps_server_options();
+        portal = portal_server_options();
     } catch (const std::exception& e) {
         // A bad address in the preferences: the window and the tracker work without the server.
         m_live_error = e.what();
     }
     try {
-        m_live = std::make_unique<LiveFleet>(path, options);
+        m_live = std::make_unique<LiveFleet>(path, options, portal);
     } catch (const std::exception& e) {
         m_live.reset();
         m_live_error = e.what();
@@ -1503,6 +1584,15 @@ void MainFrame::update_gps_status() {
         } else {
             text = _("GPS server off");
         }
+        const LiveFleet::PortalStatus portal = portal_status();
+        if (portal.running) {
+            text += wxString::Format(_(", portal %s"), utf8(portal.address));
+            tip += wxString::Format(_("\nContractor portal: %s"), utf8(portal.url));
+        } else if (!portal.error.empty()) {
+            text +=
+                wxString::Format(_(", portal stopped: cannot listen on %s"), utf8(portal.address));
+            tip += "\n" + utf8(portal.error);
+        }
     }
     if (m_live) {
         for (std::string& line : m_live->take_log()) {
@@ -1531,6 +1621,10 @@ void MainFrame::update_gps_status() {
 
 LiveFleet::ServerStatus MainFrame::gps_status() const {
     return m_live ? m_live->server_status() : LiveFleet::ServerStatus{};
+}
+
+LiveFleet::PortalStatus MainFrame::portal_status() const {
+    return m_live ? m_live->portal_status() : LiveFleet::PortalStatus{};
 }
 
 std::size_t MainFrame::coverage_directions() const {
@@ -1601,6 +1695,14 @@ void MainFrame::show_pane(const std::string& name, bool show) {
     }
     pane.Show(show);
     m_aui.Update();
+    if (name == pane_orders) {
+        if (show) {
+            m_orders->redraw();
+        } else {
+            m_orders->set_selecting(false);
+            m_canvas->set_order_overlay({});
+        }
+    }
     update_command_states();
 }
 

@@ -32,6 +32,7 @@ class AlertsPanel;
 class IdentifyPanel;
 class LayersPanel;
 class MapCanvas;
+class OrdersPanel;
 class PlannerPanel;
 class SearchPanel;
 class VehiclePanel;
@@ -58,7 +59,8 @@ public:
 
     /// The GPS server for this run, in place of the preferences (`--gps-listen`,
     /// `--no-gps-server`); takes effect with the next project opened.
-    void set_gps_override(std::optional<std::string> gps_listen, bool no_gps_server);
+    void set_gps_override(std::optional<std::string> gps_listen, bool no_gps_server,
+                          std::optional<std::string> portal_listen = std::nullopt);
 
     /// Runs a map command as its key, menu item or tool does.
     void run_command(MapCommand command);
@@ -71,9 +73,12 @@ public:
     [[nodiscard]] VehiclePanel& vehicle_panel() { return *m_vehicle_panel; }
     [[nodiscard]] AlertsPanel& alerts_panel() { return *m_alerts_panel; }
     [[nodiscard]] PlannerPanel& planner_panel() { return *m_planner; }
+    [[nodiscard]] OrdersPanel& orders_panel() { return *m_orders; }
 
     /// Plan → Snow route planning: shows the route planner panel.
     void show_planner();
+    /// Orders → Work orders: shows the work orders panel.
+    void show_orders();
 
     // ----- the live fleet -----
 
@@ -89,6 +94,8 @@ public:
     [[nodiscard]] std::optional<std::int64_t> followed_vehicle() const { return m_following; }
     /// The GPS server's state; not running without a project.
     [[nodiscard]] LiveFleet::ServerStatus gps_status() const;
+    /// The embedded contractor portal: where it listens, or why it does not.
+    [[nodiscard]] LiveFleet::PortalStatus portal_status() const;
     /// Directions with a pass in the pass times the map draws now.
     [[nodiscard]] std::size_t coverage_directions() const;
 
@@ -98,7 +105,8 @@ public:
     void select_vehicle(std::optional<std::int64_t> vehicle_id);
     /// Keeps the vehicle in the centre of the map as it moves; std::nullopt stops.
     void follow_vehicle(std::optional<std::int64_t> vehicle_id);
-    /// Shows or hides a pane: "layers", "identify", "search", "vehicles", "alerts" or "planner".
+    /// Shows or hides a pane: "layers", "identify", "search", "vehicles", "alerts", "planner" or
+    /// "orders".
     void show_pane(const std::string& name, bool show);
     /// Arms the map's zone tool (Vehicles → Draw geofence).
     void arm_zone_tool(bool armed);
@@ -151,8 +159,10 @@ private:
 
     void build_fleet_panes();
     void build_planner_pane();
+    void build_orders_pane();
     void start_live_fleet(const std::filesystem::path& path);
     [[nodiscard]] std::optional<dispatch::IngestOptions> gps_server_options();
+    [[nodiscard]] std::optional<dispatch::PortalOptions> portal_server_options();
     void on_fleet_timer(wxTimerEvent& event);
     void refresh_fleet();
     void refresh_coverage(std::int64_t now_ms, bool force);
@@ -196,9 +206,11 @@ private:
     VehiclePanel* m_vehicle_panel = nullptr;
     AlertsPanel* m_alerts_panel = nullptr;
     PlannerPanel* m_planner = nullptr;
+    OrdersPanel* m_orders = nullptr;
     std::unique_ptr<LiveFleet> m_live;
     std::optional<std::string> m_gps_listen;
     bool m_no_gps_server = false;
+    std::optional<std::string> m_portal_listen;
     /// The live-fleet error of the last project opened (e.g. a tracker that cannot start).
     std::string m_live_error;
     wxTimer m_fleet_timer;

@@ -195,6 +195,19 @@ void MapCanvas::set_route_overlay(std::vector<RouteOverlayLine> lines) {
     Refresh(false);
 }
 
+void MapCanvas::set_order_overlay(std::vector<RouteOverlayLine> lines) {
+    m_order_lines = std::move(lines);
+    Refresh(false);
+}
+
+void MapCanvas::arm_road_selection(bool armed) {
+    m_road_selection = armed;
+    if (armed) {
+        m_box_zoom_armed = false;
+    }
+    SetCursor(armed ? wxCursor(wxCURSOR_CROSS) : wxNullCursor);
+}
+
 std::optional<std::int64_t> MapCanvas::vehicle_at(wxPoint pixel) const {
     const double scale = m_style.text_scale;
     const auto found =
@@ -333,7 +346,7 @@ void MapCanvas::paint() {
     if (m_worker) {
         paint_overlay(dc);
     }
-    if (m_drag == Drag::box) {
+    if (m_drag == Drag::box || m_drag == Drag::select) {
         dc.SetPen(wxPen(wxColour(0x20, 0x20, 0x20), 1, wxPENSTYLE_SHORT_DASH));
         dc.SetBrush(*wxTRANSPARENT_BRUSH);
         dc.DrawRectangle(wxRect(m_drag_start, m_drag_now));
@@ -342,7 +355,7 @@ void MapCanvas::paint() {
 
 void MapCanvas::paint_overlay(wxPaintDC& dc) {
     if (m_overlay.markers.empty() && m_overlay.zones.empty() && m_zone_draft.empty() &&
-        !m_zone_tool && m_route_lines.empty()) {
+        !m_zone_tool && m_route_lines.empty() && m_order_lines.empty()) {
         return;
     }
     const auto start = std::chrono::steady_clock::now();
@@ -351,7 +364,8 @@ void MapCanvas::paint_overlay(wxPaintDC& dc) {
         return;
     }
     // Under the vehicles and zones, so that a route never hides a plow's marker.
-    paint_route_lines(*gc);
+    paint_route_lines(*gc, m_route_lines);
+    paint_route_lines(*gc, m_order_lines);
     m_painter.draw(*gc, m_overlay, m_view, m_style.text_scale, m_zone_draft,
                    m_zone_tool ? m_pointer : std::nullopt);
     gc.reset();
@@ -360,13 +374,14 @@ void MapCanvas::paint_overlay(wxPaintDC& dc) {
     }
 }
 
-void MapCanvas::paint_route_lines(wxGraphicsContext& gc) const {
-    if (m_route_lines.empty()) {
+void MapCanvas::paint_route_lines(wxGraphicsContext& gc,
+                                  const std::vector<RouteOverlayLine>& lines) const {
+    if (lines.empty()) {
         return;
     }
     gc.SetAntialiasMode(wxANTIALIAS_DEFAULT);
     const gis::Box extent = m_view.extent();
-    for (const RouteOverlayLine& line : m_route_lines) {
+    for (const RouteOverlayLine& line : lines) {
         if (line.points.size() < 2) {
             continue;
         }
@@ -425,7 +440,13 @@ void MapCanvas::on_left_down(wxMouseEvent& event) {
         Refresh(false);
         return;
     }
-    m_drag = event.ShiftDown() || m_box_zoom_armed ? Drag::box : Drag::pan;
+    if (m_road_selection && !m_box_zoom_armed) {
+        // Shift+click picks one road; a drag, with or without Shift, boxes roads.
+        m_drag = Drag::select;
+    } else {
+        m_drag = event.ShiftDown() || m_box_zoom_armed ? Drag::box : Drag::pan;
+    }
+    m_select_shift = event.ShiftDown();
     m_drag_start = event.GetPosition();
     m_drag_now = m_drag_start;
     m_drag_start_view = m_view;
@@ -471,9 +492,28 @@ void MapCanvas::on_left_up(wxMouseEvent& event) {
     end_drag();
     const bool moved = std::abs(m_drag_now.x - m_drag_start.x) > click_tolerance_px ||
                        std::abs(m_drag_now.y - m_drag_start.y) > click_tolerance_px;
-    if (drag == Drag::box) {
+    if (drag == Drag::select) {
+        Refresh(false);
+        if (moved) {
+            const gis::XY a = m_view.to_map(to_xy(m_drag_start));
+            const gis::XY b = m_view.to_map(to_xy(m_drag_now));
+            if (m_listener.roads_boxed) {
+                m_listener.roads_boxed({std::min(a.x, b.x), std::min(a.y, b.y), std::max(a.x, b.x),
+                                        std::max(a.y, b.y)});
+            }
+            return;
+        }
+        if (m_select_shift) {
+            if (m_listener.road_picked) {
+                m_listener.road_picked(m_view.to_map(to_xy(m_drag_now)),
+                                       identify_radius_px * m_view.metres_per_pixel());
+            }
+            return;
+        }
+        // A plain click identifies, as without the selection.
+    } else if (drag == Drag::box) {
         m_box_zoom_armed = false;
-        SetCursor(wxNullCursor);
+        SetCursor(m_road_selection ? wxCursor(wxCURSOR_CROSS) : wxNullCursor);
         if (moved) {
             const gis::XY a = m_view.to_map(to_xy(m_drag_start));
             const gis::XY b = m_view.to_map(to_xy(m_drag_now));

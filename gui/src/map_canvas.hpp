@@ -50,6 +50,10 @@ public:
         std::function<void(bool armed)> zone_tool_changed;
         /// The user dragged the map (which ends following a vehicle).
         std::function<void()> user_panned;
+        /// Road selection: a rectangle dragged over the map (project CRS).
+        std::function<void(const gis::Box& box)> roads_boxed;
+        /// Road selection: a Shift+click, with a search radius of a few pixels in metres.
+        std::function<void(gis::XY map_point, double radius_m)> road_picked;
     };
 
     MapCanvas(wxWindow* parent, Listener listener);
@@ -93,6 +97,16 @@ public:
     [[nodiscard]] const std::vector<RouteOverlayLine>& route_overlay() const {
         return m_route_lines;
     }
+    /// Lines drawn over the planned routes: the roads of the selected order and the roads
+    /// chosen for a new one; repainted without a new picture.
+    void set_order_overlay(std::vector<RouteOverlayLine> lines);
+    [[nodiscard]] const std::vector<RouteOverlayLine>& order_overlay() const {
+        return m_order_lines;
+    }
+    /// Road selection: a drag draws a rectangle whose roads are chosen (roads_boxed), a
+    /// Shift+click chooses or drops one road (road_picked); plain clicks identify as before.
+    void arm_road_selection(bool armed);
+    [[nodiscard]] bool road_selection_armed() const { return m_road_selection; }
     /// The marker under `pixel` (client coordinates); std::nullopt when none.
     [[nodiscard]] std::optional<std::int64_t> vehicle_at(wxPoint pixel) const;
     /// The pixel of a map point in the current view.
@@ -122,7 +136,7 @@ public:
     [[nodiscard]] const FrameTimes& frame_times() const { return m_times; }
 
 private:
-    enum class Drag { none, pan, box };
+    enum class Drag { none, pan, box, select };
 
     void set_view(const gis::MapView& view, bool record);
     void request_frame();
@@ -137,7 +151,7 @@ private:
     void on_double_click(wxMouseEvent& event);
     void end_drag();
     void paint_overlay(wxPaintDC& dc);
-    void paint_route_lines(wxGraphicsContext& gc) const;
+    void paint_route_lines(wxGraphicsContext& gc, const std::vector<RouteOverlayLine>& lines) const;
 
     Listener m_listener;
     std::unique_ptr<MapWorker> m_worker;
@@ -166,6 +180,9 @@ private:
 
     FleetOverlay m_overlay;
     std::vector<RouteOverlayLine> m_route_lines;
+    std::vector<RouteOverlayLine> m_order_lines;
+    bool m_road_selection = false;
+    bool m_select_shift = false; ///< Shift was down when the selection drag began
     OverlayPainter m_painter;
     bool m_zone_tool = false;
     std::vector<gis::XY> m_zone_draft;

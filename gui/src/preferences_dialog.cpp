@@ -55,6 +55,10 @@ PreferencesDialog::PreferencesDialog(wxWindow* parent, const Preferences& prefer
     m_gps_nmea = new wxTextCtrl(box, wxID_ANY, wxString::FromUTF8(preferences.gps.nmea_listen));
     m_gps_nmea->SetName("gps_nmea");
     m_gps_nmea->SetToolTip(_("Where NMEA 0183 devices connect over TCP; empty for none"));
+    m_portal = new wxTextCtrl(box, wxID_ANY, wxString::FromUTF8(preferences.gps.portal_listen));
+    m_portal->SetName("portal_http");
+    m_portal->SetToolTip(_("Where contractors open the portal to receive and answer their work "
+                           "orders, e.g. 0.0.0.0:8080 behind an HTTPS proxy; empty for none"));
     auto* grid = new wxFlexGridSizer(2, 6, 8);
     grid->AddGrowableCol(1, 1);
     grid->Add(new wxStaticText(box, wxID_ANY, _("&OsmAnd (HTTP) address:")), 0,
@@ -63,6 +67,9 @@ PreferencesDialog::PreferencesDialog(wxWindow* parent, const Preferences& prefer
     grid->Add(new wxStaticText(box, wxID_ANY, _("&NMEA (TCP) address:")), 0,
               wxALIGN_CENTER_VERTICAL);
     grid->Add(m_gps_nmea, 1, wxEXPAND);
+    grid->Add(new wxStaticText(box, wxID_ANY, _("Contractor &portal (HTTP) address:")), 0,
+              wxALIGN_CENTER_VERTICAL);
+    grid->Add(m_portal, 1, wxEXPAND);
     gps->Add(m_gps_enabled, 0, wxALL, 6);
     gps->Add(grid, 0, wxEXPAND | wxALL, 6);
     gps->Add(new wxStaticText(box, wxID_ANY,
@@ -71,6 +78,7 @@ PreferencesDialog::PreferencesDialog(wxWindow* parent, const Preferences& prefer
     const auto enable = [this] {
         m_gps_http->Enable(m_gps_enabled->GetValue());
         m_gps_nmea->Enable(m_gps_enabled->GetValue());
+        m_portal->Enable(m_gps_enabled->GetValue());
     };
     enable();
     m_gps_enabled->Bind(wxEVT_CHECKBOX, [enable](wxCommandEvent&) { enable(); });
@@ -115,6 +123,14 @@ bool PreferencesDialog::check() {
             return bad(m_gps_nmea, _("NMEA (TCP) address"), e);
         }
     }
+    const wxString portal = wxString(m_portal->GetValue()).Trim().Trim(false);
+    if (!portal.empty()) {
+        try {
+            (void)parse_listen_address(std::string(portal.utf8_str()));
+        } catch (const Error& e) {
+            return bad(m_portal, _("Contractor portal (HTTP) address"), e);
+        }
+    }
     return true;
 }
 
@@ -128,6 +144,8 @@ Preferences PreferencesDialog::preferences() const {
         std::string(wxString(m_gps_http->GetValue()).Trim().Trim(false).utf8_str());
     preferences.gps.nmea_listen =
         std::string(wxString(m_gps_nmea->GetValue()).Trim().Trim(false).utf8_str());
+    preferences.gps.portal_listen =
+        std::string(wxString(m_portal->GetValue()).Trim().Trim(false).utf8_str());
     return preferences;
 }
 

@@ -28,6 +28,7 @@ private:
     wxCheckBox* m_gps_enabled = nullptr;
     wxTextCtrl* m_gps_http = nullptr;
     wxTextCtrl* m_gps_nmea = nullptr;
+    wxTextCtrl* m_portal = nullptr;
 };
 
 } // namespace ykm::gui

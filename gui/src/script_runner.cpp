@@ -4,6 +4,7 @@
 #include "layers_panel.hpp"
 #include "main_frame.hpp"
 #include "map_canvas.hpp"
+#include "orders_panel.hpp"
 #include "planner_panel.hpp"
 #include "screenshot.hpp"
 #include "side_panels.hpp"
@@ -537,6 +538,93 @@ void ScriptRunner::add_step(const ScriptStep& step) {
             return true;
         });
         return;
+    case ScriptAction::shift_click:
+        add_mouse(wxEVT_LEFT_DOWN, n[0], n[1], true, true);
+        add_mouse(wxEVT_LEFT_UP, n[0], n[1], false, true);
+        return;
+    case ScriptAction::order_new:
+        m_actions.emplace_back([this, words = step.words] {
+            m_frame.show_orders();
+            const OrdersPanel::Source source =
+                words[0] == "district" ? OrdersPanel::Source::district
+                : words[0] == "plan"   ? OrdersPanel::Source::plan
+                                       : OrdersPanel::Source::chosen_roads;
+            if (!m_frame.orders_panel().create_order(source, words.size() > 1 ? words[1] : "",
+                                                     false)) {
+                std::fprintf(stderr, "yukimichi: order_new:%s: no order created\n",
+                             words[0].c_str());
+                m_exit_code = 1;
+                m_actions.clear();
+            }
+            return true;
+        });
+        return;
+    case ScriptAction::order_select:
+        m_actions.emplace_back([this, numbers = step.words] {
+            if (!m_frame.orders_panel().select_orders(numbers)) {
+                std::fprintf(stderr, "yukimichi: order_select: an order is not listed\n");
+                m_exit_code = 1;
+            }
+            return true;
+        });
+        return;
+    case ScriptAction::order:
+        m_actions.emplace_back([this, button = step.text] {
+            OrdersPanel& orders = m_frame.orders_panel();
+            if (button == "issue") {
+                orders.issue_selected();
+            } else if (button == "inspect") {
+                orders.inspect_selected();
+            } else if (button == "zoom") {
+                orders.zoom_to_selected();
+            } else if (button == "proposals") {
+                if (orders.create_proposals(true, false) == 0) {
+                    std::fprintf(stderr, "yukimichi: order:proposals: no draft created\n");
+                    m_exit_code = 1;
+                }
+            } else if (button == "select_on" || button == "select_off") {
+                orders.set_selecting(button == "select_on");
+            } else {
+                orders.clear_chosen();
+            }
+            return true;
+        });
+        return;
+    case ScriptAction::order_call:
+        m_actions.emplace_back([this, words = step.words] {
+            m_frame.orders_panel().record_call(dispatch::parse_order_status(words[0]),
+                                               words.size() > 1 ? words[1] : "", 0, false);
+            return true;
+        });
+        return;
+    case ScriptAction::order_cancel:
+        m_actions.emplace_back([this, reason = step.text] {
+            m_frame.orders_panel().cancel_selected(reason, false);
+            return true;
+        });
+        return;
+    case ScriptAction::order_wait: {
+        auto since = std::make_shared<std::optional<std::chrono::steady_clock::time_point>>();
+        add_wait(
+            [this, since, number = step.words[0],
+             status = dispatch::parse_order_status(step.words[1])] {
+                const auto now = std::chrono::steady_clock::now();
+                if (!*since) {
+                    *since = now;
+                }
+                if (m_frame.orders_panel().shown_status(number) != status) {
+                    return false;
+                }
+                m_order_waits_ms.push_back(
+                    std::chrono::duration<double, std::milli>(now - **since).count());
+                const auto marked = m_frame.orders_panel().marked_numbers();
+                m_order_waits_marked.push_back(std::find(marked.begin(), marked.end(), number) !=
+                                               marked.end());
+                return true;
+            },
+            "order_wait:" + step.words[0] + "," + step.words[1]);
+        return;
+    }
     case ScriptAction::wheel_steps: {
         const int steps = std::max(0, static_cast<int>(std::lround(n[0])));
         for (int i = 0; i < steps; ++i) {
@@ -637,6 +725,10 @@ nlohmann::json ScriptRunner::fleet_json() const {
           {"accepted", gps.accepted},
           {"error", gps.error},
           {"status_text", utf8(m_frame.GetStatusBar()->GetStatusText(3))}}},
+        {"portal",
+         {{"running", m_frame.portal_status().running},
+          {"url", m_frame.portal_status().url},
+          {"error", m_frame.portal_status().error}}},
         {"road_colouring", canvas.style().road_colouring == gis::RoadColouring::time_since_pass
                                ? "coverage"
                                : "priority"},
@@ -686,6 +778,41 @@ nlohmann::json ScriptRunner::planner_json() const {
     return result;
 }
 
+nlohmann::json ScriptRunner::orders_json() const {
+    OrdersPanel& orders = m_frame.orders_panel();
+    const auto table = [](const std::vector<std::vector<wxString>>& rows) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& row : rows) {
+            nlohmann::json cells = nlohmann::json::array();
+            for (const wxString& cell : row) {
+                cells.push_back(utf8(cell));
+            }
+            out.push_back(cells);
+        }
+        return out;
+    };
+    nlohmann::json colours = nlohmann::json::array();
+    for (const RouteOverlayLine& line : m_frame.canvas().order_overlay()) {
+        const std::string hex(line.colour.GetAsString(wxC2S_HTML_SYNTAX).utf8_str());
+        if (std::find(colours.begin(), colours.end(), hex) == colours.end()) {
+            colours.push_back(hex);
+        }
+    }
+    return {
+        {"rows", table(orders.rows())},
+        {"history", table(orders.history_rows())},
+        {"proposals", table(orders.proposal_rows())},
+        {"selected", orders.selected_numbers()},
+        {"marked", orders.marked_numbers()},
+        {"chosen_roads", orders.chosen_roads()},
+        {"selecting", orders.selecting()},
+        {"road_lines", m_frame.canvas().order_overlay().size()},
+        {"road_colours", colours},
+        {"waits_ms", m_order_waits_ms},
+        {"waits_marked", m_order_waits_marked},
+    };
+}
+
 std::string ScriptRunner::result_json() const {
     MapCanvas& canvas = m_frame.canvas();
     nlohmann::json json;
@@ -718,6 +845,7 @@ std::string ScriptRunner::result_json() const {
     json["overlay_ms"] = times.overlay_ms;
     json["fleet"] = fleet_json();
     json["planner"] = planner_json();
+    json["orders"] = orders_json();
     return json.dump();
 }
 

@@ -48,6 +48,7 @@ private:
     [[nodiscard]] std::string result_json() const;
     [[nodiscard]] nlohmann::json fleet_json() const;
     [[nodiscard]] nlohmann::json planner_json() const;
+    [[nodiscard]] nlohmann::json orders_json() const;
 
     MainFrame& m_frame;
     Finished m_finished;
@@ -58,6 +59,10 @@ private:
     int m_exit_code = 0;
     /// What each fleet_edit and fleet_import step achieved.
     std::vector<bool> m_fleet_edits;
+    /// How long each order_wait step waited, in milliseconds.
+    std::vector<double> m_order_waits_ms;
+    /// Whether the row was marked as just changed when each order_wait step saw it.
+    std::vector<bool> m_order_waits_marked;
 };
 
 } // namespace ykm::gui

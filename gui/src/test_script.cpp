@@ -27,7 +27,7 @@ constexpr int layer_and_number = -3;
 /// Pixel pairs, at least three of them.
 constexpr int pixel_pairs = -4;
 
-constexpr std::array<ActionSpec, 39> action_specs{{
+constexpr std::array<ActionSpec, 46> action_specs{{
     {"click", ScriptAction::click, 2},
     {"drag", ScriptAction::drag, 4},
     {"boxzoom", ScriptAction::box_zoom, 4},
@@ -67,6 +67,13 @@ constexpr std::array<ActionSpec, 39> action_specs{{
     {"plan_move", ScriptAction::plan_move, text_argument},
     {"plan", ScriptAction::plan, text_argument},
     {"plan_load", ScriptAction::plan_load, text_argument},
+    {"shift_click", ScriptAction::shift_click, 2},
+    {"order_new", ScriptAction::order_new, text_argument},
+    {"order_select", ScriptAction::order_select, text_argument},
+    {"order", ScriptAction::order, text_argument},
+    {"order_call", ScriptAction::order_call, text_argument},
+    {"order_cancel", ScriptAction::order_cancel, text_argument},
+    {"order_wait", ScriptAction::order_wait, text_argument},
 }};
 
 /// Splits the text of a several-field action and checks its fields; throws naming the item.
@@ -96,13 +103,13 @@ void check_text_fields(ScriptStep& step, std::string_view item) {
         return;
     case ScriptAction::pane: {
         step.words = split(2);
-        static constexpr std::array<std::string_view, 6> panes{"layers",   "identify", "search",
-                                                               "vehicles", "alerts",   "planner"};
+        static constexpr std::array<std::string_view, 7> panes{
+            "layers", "identify", "search", "vehicles", "alerts", "planner", "orders"};
         if (step.words.size() != 2 ||
             std::find(panes.begin(), panes.end(), step.words[0]) == panes.end() ||
             (step.words[1] != "show" && step.words[1] != "hide")) {
             throw bad("expected pane:NAME,show|hide with NAME one of layers, identify, search, "
-                      "vehicles, alerts, planner");
+                      "vehicles, alerts, planner, orders");
         }
         return;
     }
@@ -131,6 +138,53 @@ void check_text_fields(ScriptStep& step, std::string_view item) {
                                                                  "down", "save", "stop"};
         if (std::find(buttons.begin(), buttons.end(), step.text) == buttons.end()) {
             throw bad("the planner's button is undo, redo, up, down, save or stop");
+        }
+        return;
+    }
+    case ScriptAction::order_new: {
+        step.words = split(2);
+        const bool named = step.words.size() == 2 && !step.words[1].empty() &&
+                           (step.words[0] == "district" || step.words[0] == "plan");
+        if (!named && !(step.words.size() == 1 && step.words[0] == "roads")) {
+            throw bad("expected order_new:district,NAME, order_new:plan,ID|latest or "
+                      "order_new:roads");
+        }
+        return;
+    }
+    case ScriptAction::order_select:
+        step.words = split(1000);
+        if (std::any_of(step.words.begin(), step.words.end(),
+                        [](const std::string& w) { return w.empty(); })) {
+            throw bad("expected order_select:NUMBER,NUMBER,…");
+        }
+        return;
+    case ScriptAction::order: {
+        static constexpr std::array<std::string_view, 7> buttons{
+            "issue", "inspect", "zoom", "select_on", "select_off", "clear_roads", "proposals"};
+        if (std::find(buttons.begin(), buttons.end(), step.text) == buttons.end()) {
+            throw bad("the orders button is issue, inspect, zoom, select_on, select_off, "
+                      "clear_roads or proposals");
+        }
+        return;
+    }
+    case ScriptAction::order_call:
+    case ScriptAction::order_wait: {
+        step.words = split(2);
+        static constexpr std::array<std::string_view, 8> statuses{
+            "draft",   "issued",    "acknowledged", "declined",
+            "started", "completed", "inspected",    "cancelled"};
+        const bool known = !step.words.empty() && std::find(statuses.begin(), statuses.end(),
+                                                            step.words[0]) != statuses.end();
+        if (step.action == ScriptAction::order_call && !known) {
+            throw bad("expected order_call:STATUS[,REASON] with a status key (acknowledged, "
+                      "declined, started, completed)");
+        }
+        if (step.action == ScriptAction::order_wait) {
+            // NUMBER,STATUS
+            if (step.words.size() != 2 || step.words[0].empty() ||
+                std::find(statuses.begin(), statuses.end(), step.words[1]) == statuses.end()) {
+                throw bad("expected order_wait:NUMBER,STATUS with a status key");
+            }
         }
         return;
     }

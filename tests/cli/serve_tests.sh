@@ -45,7 +45,7 @@ t0=$((now - 7200))
 start_server() {
     local log=$1
     rm -f "$log"
-    "$ykm" serve "$town" --listen 127.0.0.1:0 --nmea 127.0.0.1:0 2>"$log" &
+    "$ykm" serve "$town" --listen 127.0.0.1:0 --nmea 127.0.0.1:0 --portal off 2>"$log" &
     server_pid=$!
     for _ in $(seq 100); do
         grep -q '^listening on' "$log" && break
@@ -189,7 +189,7 @@ else
 fi
 
 expect_error "serve: a port in use" 2 "cannot listen on 127\.0\.0\.1:$http_port" -- \
-    "$ykm" serve "$town" --listen "127.0.0.1:$http_port" --nmea off
+    "$ykm" serve "$town" --listen "127.0.0.1:$http_port" --nmea off --portal off
 
 kill -TERM "$server_pid"
 wait "$server_pid"

@@ -117,7 +117,7 @@ fi
 # arrive and records passes, which must agree with the batch rebuild of the same fixes.
 live=$work/live.ykm
 serve_log=$work/serve.log
-"$ykm" serve "$live" --listen 127.0.0.1:0 --nmea off 2>"$serve_log" &
+"$ykm" serve "$live" --listen 127.0.0.1:0 --nmea off --portal off 2>"$serve_log" &
 serve_pid=$!
 for _ in $(seq 1 100); do
     grep -q '^listening on' "$serve_log" && break

@@ -68,8 +68,9 @@ BOOST_AUTO_TEST_CASE(creates_a_project_with_registered_spatial_layers) {
         BOOST_TEST(layers.column_int(2) == 6678);
         BOOST_TEST(layers.column_int(3) == 1);
     }
-    const std::vector<std::string> expected{"depots",     "districts",  "dump_sites",   "geofences",
-                                            "plan_steps", "road_nodes", "road_segments"};
+    const std::vector<std::string> expected{"depots",        "districts",    "dump_sites",
+                                            "geofences",     "plan_steps",   "road_nodes",
+                                            "road_segments", "snow_stations"};
     BOOST_TEST(found == expected, boost::test_tools::per_element());
 }
 

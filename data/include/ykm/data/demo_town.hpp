@@ -29,7 +29,9 @@ struct DemoTown {
 /// always give the same town.
 DemoTown generate_demo_town(std::uint64_t seed, TownSize size);
 
-/// Writes a generated town into a project.
+/// Writes a generated town into a project, with one snow station (観測所) per district: codes
+/// S01, S02, ... in the order of the districts' ids, named "<district> 観測所", at the district's
+/// centroid. The project's other snow stations (and their observations) are replaced.
 void write_demo_town(Project& project, const DemoTown& town);
 
 } // namespace ykm::data

@@ -29,6 +29,8 @@ struct ParsedFix {
 std::optional<std::int64_t> parse_time_ms(std::string_view text);
 /// "2026-01-15T21:30:00Z", with milliseconds ("…00.250Z") when they are not zero.
 std::string format_time_utc(std::int64_t time_ms);
+/// "2026-01-16T06:30:00+09:00": Japan Standard Time to the second.
+std::string format_time_jst(std::int64_t time_ms);
 /// Text escaped for XML content and attribute values (GPX files): & < > " become entities.
 std::string xml_escaped(std::string_view text);
 /// The wall clock: Unix milliseconds, UTC.

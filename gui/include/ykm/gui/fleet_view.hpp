@@ -2,6 +2,7 @@
 
 #include "ykm/dispatch/coverage.hpp"
 #include "ykm/dispatch/ingest_server.hpp"
+#include "ykm/dispatch/portal_server.hpp"
 #include "ykm/dispatch/tracker.hpp"
 #include "ykm/gis/map_renderer.hpp"
 #include "ykm/gis/map_view.hpp"
@@ -139,6 +140,13 @@ std::pair<std::string, std::uint16_t> parse_listen_address(std::string_view text
 std::optional<dispatch::IngestOptions> ingest_options(const GpsServerChoice& preferences,
                                                       const std::optional<std::string>& gps_listen,
                                                       bool no_gps_server);
+
+/// The embedded contractor portal's options: `portal_listen` (the launch option) when given;
+/// else none with `no_gps_server`, a `gps_listen` override (test and one-off runs) or an empty
+/// preference; else the preference. Throws ykm::Error naming the address when it does not parse.
+std::optional<dispatch::PortalOptions>
+portal_options(const GpsServerChoice& preferences, const std::optional<std::string>& gps_listen,
+               bool no_gps_server, const std::optional<std::string>& portal_listen);
 
 // ----- plain input -----
 

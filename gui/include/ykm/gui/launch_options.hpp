@@ -34,6 +34,9 @@ struct LaunchOptions {
     std::optional<std::string> gps_listen;
     /// `--no-gps-server`: no embedded GPS server for this run.
     bool no_gps_server = false;
+    /// `--portal-listen ADDR:PORT`: the embedded contractor portal's address for this run, in
+    /// place of the preferences (with --gps-listen or headless, the portal is off without it).
+    std::optional<std::string> portal_listen;
 };
 
 /// The usage text of `yukimichi`.

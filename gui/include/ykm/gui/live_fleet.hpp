@@ -1,11 +1,13 @@
 #pragma once
 
 #include "ykm/dispatch/ingest_server.hpp"
+#include "ykm/dispatch/portal_server.hpp"
 #include "ykm/dispatch/tracker.hpp"
 
 #include <cstdint>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -15,7 +17,8 @@
 namespace ykm::gui {
 
 /// The live fleet of an open project: a Tracker and, when asked for, the embedded GPS server
-/// (IngestServer) feeding it the fixes it has made durable. Each opens its own read-write
+/// (IngestServer) feeding it the fixes it has made durable, and the contractor portal
+/// (PortalServer). Each opens its own read-write
 /// connection to the project. A server that cannot listen (the port is taken) leaves the
 /// tracker running and says why in server_status(); nothing here throws after construction.
 class LiveFleet {
@@ -34,9 +37,18 @@ public:
         std::uint64_t rejected = 0;
     };
 
-    /// Starts the tracker on `project` (throws ykm::Error when it cannot open it) and the server
-    /// when `server` is given.
-    LiveFleet(const std::filesystem::path& project, std::optional<dispatch::IngestOptions> server);
+    /// What the status bar says about the contractor portal.
+    struct PortalStatus {
+        bool running = false;
+        std::string url; ///< "http://127.0.0.1:8080" with the port actually bound
+        std::string address;
+        std::string error; ///< why it is not running; empty when it runs or is off
+    };
+
+    /// Starts the tracker on `project` (throws ykm::Error when it cannot open it), the GPS
+    /// server when `server` is given and the portal when `portal` is.
+    LiveFleet(const std::filesystem::path& project, std::optional<dispatch::IngestOptions> server,
+              std::optional<dispatch::PortalOptions> portal = std::nullopt);
     /// Stops the server (committing what it holds) before the tracker.
     ~LiveFleet();
     LiveFleet(const LiveFleet&) = delete;
@@ -45,6 +57,9 @@ public:
     /// Stops the server and starts it again with `server` (none: stays off).
     void restart_server(std::optional<dispatch::IngestOptions> server);
     [[nodiscard]] ServerStatus server_status() const;
+    /// Stops the portal and starts it again with `portal` (none: stays off).
+    void restart_portal(std::optional<dispatch::PortalOptions> portal);
+    [[nodiscard]] PortalStatus portal_status() const;
 
     /// After fleet or geofence edits: the server re-reads its devices, the tracker its vehicles
     /// and geofences.
@@ -58,12 +73,18 @@ public:
 private:
     void start_server(std::optional<dispatch::IngestOptions> options);
     void stop_server();
+    void start_portal(std::optional<dispatch::PortalOptions> options);
+    /// A sink for the servers' log lines (kept for take_log()).
+    [[nodiscard]] std::function<void(const std::string&)> log_sink() const;
 
     std::filesystem::path m_project;
     std::unique_ptr<dispatch::Tracker> m_tracker;
     std::unique_ptr<dispatch::IngestServer> m_server;
     std::optional<dispatch::IngestOptions> m_options;
     std::string m_server_error;
+    std::unique_ptr<dispatch::PortalServer> m_portal;
+    std::optional<dispatch::PortalOptions> m_portal_options;
+    std::string m_portal_error;
 
     struct Log {
         std::mutex mutex;

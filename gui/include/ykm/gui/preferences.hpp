@@ -29,6 +29,8 @@ struct GpsServerChoice {
     std::string http_listen = "127.0.0.1:5055";
     /// NMEA 0183 over TCP; empty for none.
     std::string nmea_listen = "127.0.0.1:5056";
+    /// The contractor portal (docs/PORTAL.md) over HTTP; empty for none.
+    std::string portal_listen = "127.0.0.1:8080";
     friend bool operator==(const GpsServerChoice&, const GpsServerChoice&) = default;
 };
 

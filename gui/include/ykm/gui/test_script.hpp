@@ -42,8 +42,8 @@ enum class ScriptAction {
     wait_ms,         ///< "wait_ms:MS": lets the window run for MS milliseconds
     wait_file,       ///< "wait_file:PATH": until PATH exists (60 s at most), e.g. until a
                      ///< test has sent its fixes
-    pane,            ///< "pane:NAME,show|hide": layers, identify, search, vehicles, alerts or
-                     ///< planner
+    pane,            ///< "pane:NAME,show|hide": layers, identify, search, vehicles, alerts,
+                     ///< planner or orders
     filter_vehicles, ///< "filter_vehicles:TEXT": types TEXT into the vehicle panel's filter
     filter_state,    ///< "filter_state:KEY": the state filter, a state key or "all"
     gps_port_file,   ///< "gps_port_file:PATH": writes the GPS server's HTTP port to PATH
@@ -65,6 +65,19 @@ enum class ScriptAction {
     plan,      ///< "plan:undo|redo|up|down|save|stop": the planner's button
     plan_load, ///< "plan_load:ID" or "plan_load:latest": opens a stored plan as Plan → Open
                ///< stored plan does after its list
+    // Work orders.
+    shift_click,  ///< "shift_click:X,Y": a left click with Shift held
+    order_new,    ///< "order_new:district,NAME", "order_new:plan,ID|latest" or
+                  ///< "order_new:roads": Orders → Work orders, then a new draft with the
+                  ///< dialog's defaults; it is selected
+    order_select, ///< "order_select:NUMBER,…": selects the rows ("last": the order created last)
+    order,        ///< "order:issue|inspect|zoom|select_on|select_off|clear_roads|proposals": a
+                  ///< button ("proposals": every proposal of the dispatch standards as a draft,
+                  ///< without asking)
+    order_call,   ///< "order_call:STATUS[,REASON]": a phone call on the selected order, now
+    order_cancel, ///< "order_cancel:REASON": cancels the selected orders
+    order_wait,   ///< "order_wait:NUMBER,STATUS": until the list shows the order in that status
+                  ///< (60 s at most); the time it took is reported
 };
 
 /// One item of a test script.
