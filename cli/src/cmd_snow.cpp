@@ -130,6 +130,24 @@ std::string district_label(data::Project& project, std::optional<std::int64_t> i
     return fleet.district_name(*id).value_or(std::to_string(*id));
 }
 
+/// The dispatch standards of `project`, with changes recorded as made by `actor`.
+dispatch::DispatchStandards standards_of(data::Project& project,
+                                         const dispatch::OrderActor& actor) {
+    dispatch::DispatchStandards standards(project);
+    standards.set_actor(actor.name, actor.channel);
+    return standards;
+}
+
+/// Prints `items` as an indented JSON array of what `to_json` makes of each.
+template <typename Items, typename ToJson>
+void print_json_array(const Items& items, ToJson to_json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& item : items) {
+        out.push_back(to_json(item));
+    }
+    std::printf("%s\n", out.dump(2).c_str());
+}
+
 int station_add(Args& args) {
     const auto name = args.take("--name");
     const auto district = args.take("--district");
@@ -167,8 +185,7 @@ int station_add(Args& args) {
     if (district) {
         station.district_id = district_id(project, *district);
     }
-    dispatch::DispatchStandards standards(project);
-    standards.set_actor(actor.name, actor.channel);
+    dispatch::DispatchStandards standards = standards_of(project, actor);
     const std::int64_t id = standards.add_station(station);
     std::printf("station %s added (id %lld)%s%s\n", station.code.c_str(),
                 static_cast<long long>(id), station.district_id ? " in " : "",
@@ -183,18 +200,16 @@ int station_list(Args& args) {
     dispatch::DispatchStandards standards(project);
     const auto stations = standards.stations();
     if (as_json) {
-        nlohmann::json out = nlohmann::json::array();
-        for (const auto& s : stations) {
-            out.push_back(
-                {{"id", s.id},
-                 {"code", s.code},
-                 {"name", s.name},
-                 {"district", s.district_id ? nlohmann::json(district_label(project, s.district_id))
-                                            : nlohmann::json(nullptr)},
-                 {"lon", s.location ? nlohmann::json(s.location->lon_deg) : nullptr},
-                 {"lat", s.location ? nlohmann::json(s.location->lat_deg) : nullptr}});
-        }
-        std::printf("%s\n", out.dump(2).c_str());
+        print_json_array(stations, [&project](const dispatch::SnowStation& s) -> nlohmann::json {
+            return {{"id", s.id},
+                    {"code", s.code},
+                    {"name", s.name},
+                    {"district", s.district_id
+                                     ? nlohmann::json(district_label(project, s.district_id))
+                                     : nlohmann::json(nullptr)},
+                    {"lon", s.location ? nlohmann::json(s.location->lon_deg) : nullptr},
+                    {"lat", s.location ? nlohmann::json(s.location->lat_deg) : nullptr}};
+        });
         return 0;
     }
     std::printf("%-12s %-24s %-16s %s\n", "code", "name", "district", "lon,lat");
@@ -229,8 +244,7 @@ int snow_add(Args& args) {
         depth_cm = cm_value(*depth, "snow add: --depth");
     }
     data::Project project = data::Project::open(files[0]);
-    dispatch::DispatchStandards standards(project);
-    standards.set_actor(actor.name, actor.channel);
+    dispatch::DispatchStandards standards = standards_of(project, actor);
     const std::int64_t id = standards.record(files[1], time_ms, new_cm, depth_cm);
     std::printf("station %s, %s: new snow %s%s%s recorded (id %lld)\n", files[1].c_str(),
                 minute_jst(time_ms).c_str(), cm_text(new_cm).c_str(), depth_cm ? ", depth " : "",
@@ -242,8 +256,7 @@ int snow_import(Args& args) {
     const dispatch::OrderActor actor = actor_of(args, "snow import");
     const auto files = args.positional(2, 2, "snow import PROJECT FILE.csv");
     data::Project project = data::Project::open(files[0]);
-    dispatch::DispatchStandards standards(project);
-    standards.set_actor(actor.name, actor.channel);
+    dispatch::DispatchStandards standards = standards_of(project, actor);
     const std::size_t count = standards.import_csv(files[1]);
     std::printf("%s: %zu observation%s imported\n", files[1].c_str(), count, count == 1 ? "" : "s");
     return 0;
@@ -260,17 +273,15 @@ int snow_list(Args& args) {
         standards.observations(from.value_or(std::numeric_limits<std::int64_t>::min()),
                                to.value_or(std::numeric_limits<std::int64_t>::max()));
     if (as_json) {
-        nlohmann::json out = nlohmann::json::array();
-        for (const auto& o : list) {
-            out.push_back({{"id", o.id},
-                           {"station", o.station_code},
-                           {"time", iso_jst(o.time_ms)},
-                           {"new_snow_cm", o.new_snow_cm},
-                           {"depth_cm", o.depth_cm ? nlohmann::json(*o.depth_cm) : nullptr},
-                           {"entered_by", o.entered_by},
-                           {"source", o.source}});
-        }
-        std::printf("%s\n", out.dump(2).c_str());
+        print_json_array(list, [](const dispatch::SnowObservation& o) -> nlohmann::json {
+            return {{"id", o.id},
+                    {"station", o.station_code},
+                    {"time", iso_jst(o.time_ms)},
+                    {"new_snow_cm", o.new_snow_cm},
+                    {"depth_cm", o.depth_cm ? nlohmann::json(*o.depth_cm) : nullptr},
+                    {"entered_by", o.entered_by},
+                    {"source", o.source}};
+        });
         return 0;
     }
     std::printf("%-16s %-12s %10s %10s  %s\n", "time (JST)", "station", "new snow", "depth",
@@ -312,8 +323,7 @@ int snow_standard(Args& args) {
     }
     data::Project project = data::Project::open(files[0]);
     const std::int64_t id = district_id(project, files[1]);
-    dispatch::DispatchStandards standards(project);
-    standards.set_actor(actor.name, actor.channel);
+    dispatch::DispatchStandards standards = standards_of(project, actor);
     if (!to_default) {
         // The threshold not given keeps its stored value.
         for (const auto& s : standards.standards()) {
@@ -339,16 +349,14 @@ int snow_standards(Args& args) {
     dispatch::DispatchStandards standards(project);
     const auto list = standards.standards();
     if (as_json) {
-        nlohmann::json out = nlohmann::json::array();
-        for (const auto& s : list) {
-            out.push_back({{"district_id", s.district_id},
-                           {"district", s.district_name},
-                           {"standard_cm", s.effective_cm()},
-                           {"priority_standard_cm", s.effective_priority_cm()},
-                           {"standard_is_default", !s.standard_cm.has_value()},
-                           {"priority_standard_is_default", !s.priority_standard_cm.has_value()}});
-        }
-        std::printf("%s\n", out.dump(2).c_str());
+        print_json_array(list, [](const dispatch::DistrictStandard& s) -> nlohmann::json {
+            return {{"district_id", s.district_id},
+                    {"district", s.district_name},
+                    {"standard_cm", s.effective_cm()},
+                    {"priority_standard_cm", s.effective_priority_cm()},
+                    {"standard_is_default", !s.standard_cm.has_value()},
+                    {"priority_standard_is_default", !s.priority_standard_cm.has_value()}};
+        });
         return 0;
     }
     std::printf("%4s  %-16s %s\n", "id", "district", "dispatch standards (新積雪)");

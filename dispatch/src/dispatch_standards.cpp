@@ -1,5 +1,8 @@
 #include "ykm/dispatch/dispatch_standards.hpp"
 
+#include "csv_reader.hpp"
+#include "queries.hpp"
+
 #include "ykm/dispatch/audit_log.hpp"
 #include "ykm/dispatch/position_input.hpp"
 #include "ykm/gis/crs.hpp"
@@ -12,8 +15,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 #include <map>
 
 namespace ykm::dispatch {
@@ -57,12 +58,6 @@ nlohmann::json or_null(const std::optional<T>& value) {
     return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
 
-bool exists(Database& db, const std::string& table, std::int64_t id) {
-    Statement q(db, "SELECT 1 FROM " + table + " WHERE id = ?");
-    q.bind(1, id);
-    return q.step();
-}
-
 /// What is wrong with a number of centimetres, if anything.
 std::optional<std::string> cm_problem(double cm, double max_cm) {
     if (!std::isfinite(cm)) {
@@ -77,21 +72,12 @@ std::optional<std::string> cm_problem(double cm, double max_cm) {
     return std::nullopt;
 }
 
+// Observers write decimal centimetres: "0x10" is a typo, not 16.
 std::optional<double> parse_number(const std::string& text) {
-    if (text.empty() || text.find_first_of("xXpP") != std::string::npos) {
+    if (text.find_first_of("xXpP") != std::string::npos) {
         return std::nullopt;
     }
-    std::size_t used = 0;
-    double value = 0.0;
-    try {
-        value = std::stod(text, &used);
-    } catch (const std::exception&) {
-        return std::nullopt;
-    }
-    if (used != text.size() || !std::isfinite(value)) {
-        return std::nullopt;
-    }
-    return value;
+    return csv::parse_number(text);
 }
 
 // --- times --------------------------------------------------------------------------------------
@@ -204,146 +190,7 @@ std::optional<std::int64_t> parse_observation_time(std::string_view text) {
 
 namespace {
 
-// --- CSV ----------------------------------------------------------------------------------------
-
-struct CsvRecord {
-    std::size_t line = 0;
-    std::vector<std::string> fields;
-};
-
-/// The line (from 1) of the first byte that is not UTF-8, if any.
-std::optional<std::size_t> first_non_utf8_line(std::string_view s) {
-    std::size_t line = 1;
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c == '\n') {
-            ++line;
-        }
-        std::size_t extra = 0;
-        unsigned min = 0;
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        if ((c & 0xE0) == 0xC0) {
-            extra = 1;
-            min = 0x80;
-        } else if ((c & 0xF0) == 0xE0) {
-            extra = 2;
-            min = 0x800;
-        } else if ((c & 0xF8) == 0xF0) {
-            extra = 3;
-            min = 0x10000;
-        } else {
-            return line;
-        }
-        if (i + extra >= s.size()) {
-            return line;
-        }
-        unsigned code = c & (0x3FU >> extra);
-        for (std::size_t k = 1; k <= extra; ++k) {
-            const auto next = static_cast<unsigned char>(s[i + k]);
-            if ((next & 0xC0) != 0x80) {
-                return line;
-            }
-            code = (code << 6) | (next & 0x3FU);
-        }
-        if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
-            return line;
-        }
-        i += extra + 1;
-    }
-    return std::nullopt;
-}
-
-// RFC 4180: fields separated by commas, optionally in double quotes where "" is a quote and
-// commas and line breaks are literal; each record remembers the line it starts on.
-std::vector<CsvRecord> parse_csv(std::string_view text, const std::string& file) {
-    std::vector<CsvRecord> records;
-    std::size_t line = 1;
-    std::size_t i = 0;
-    while (i < text.size()) {
-        CsvRecord record;
-        record.line = line;
-        while (true) {
-            std::string field;
-            if (i < text.size() && text[i] == '"') {
-                const std::size_t quote_line = line;
-                ++i;
-                while (true) {
-                    if (i >= text.size()) {
-                        throw Error(file + " line " + std::to_string(quote_line) +
-                                    ": a quoted field is not closed");
-                    }
-                    if (text[i] == '"') {
-                        if (i + 1 < text.size() && text[i + 1] == '"') {
-                            field += '"';
-                            i += 2;
-                            continue;
-                        }
-                        ++i;
-                        break;
-                    }
-                    if (text[i] == '\n') {
-                        ++line;
-                    }
-                    field += text[i++];
-                }
-                while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) {
-                    ++i;
-                }
-                if (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
-                    throw Error(file + " line " + std::to_string(line) +
-                                ": text after the closing quote of a field");
-                }
-            } else {
-                while (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
-                    field += text[i++];
-                }
-                field = std::string(trimmed(field));
-            }
-            record.fields.push_back(std::move(field));
-            if (i < text.size() && text[i] == ',') {
-                ++i;
-                continue;
-            }
-            break;
-        }
-        if (i < text.size() && text[i] == '\r') {
-            ++i;
-        }
-        if (i < text.size() && text[i] == '\n') {
-            ++i;
-            ++line;
-        }
-        const bool blank =
-            std::ranges::all_of(record.fields, [](const std::string& f) { return f.empty(); });
-        if (!blank) {
-            records.push_back(std::move(record));
-        }
-    }
-    return records;
-}
-
-std::string read_text(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw Error(path.string() + ": cannot open");
-    }
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) {
-        throw Error(path.string() + ": cannot read");
-    }
-    if (text.starts_with("\xEF\xBB\xBF")) {
-        text.erase(0, 3);
-    }
-    if (const auto line = first_non_utf8_line(text)) {
-        throw Error(path.string() + " line " + std::to_string(*line) +
-                    ": not UTF-8 text (save the file as UTF-8 CSV)");
-    }
-    return text;
-}
+// --- CSV columns ------------------------------------------------------------------------------
 
 enum class Column : std::uint8_t { station, time, new_snow_cm, depth_cm };
 
@@ -473,16 +320,6 @@ nlohmann::json detail_of(const NewObservation& o) {
             {"depth_cm", or_null(o.depth_cm)}};
 }
 
-std::vector<std::int64_t> id_column(Database& db, const std::string& sql, std::int64_t id) {
-    Statement q(db, sql);
-    q.bind(1, id);
-    std::vector<std::int64_t> out;
-    while (q.step()) {
-        out.push_back(q.column_int64(0));
-    }
-    return out;
-}
-
 } // namespace
 
 double DistrictStandard::effective_cm() const {
@@ -600,12 +437,17 @@ std::int64_t DispatchStandards::record(const std::string& station_code, std::int
 
 std::size_t DispatchStandards::import_csv(const std::filesystem::path& csv) {
     const std::string file = csv.string();
-    const std::vector<CsvRecord> records = parse_csv(read_text(csv), file);
+    const std::vector<csv::Record> records =
+        csv::read_csv(csv, {.lines = csv::LineStyle::word,
+                            .encoding = csv::Encoding::utf8,
+                            .blank = csv::BlankRecords::all_fields_empty});
     if (records.empty()) {
         throw Error(file + ": empty; expected a header row naming the columns " + column_list());
     }
-    auto at_line = [&file](std::size_t line) { return file + " line " + std::to_string(line); };
-    const CsvRecord& header = records.front();
+    auto at_line = [&file](std::size_t line) {
+        return csv::at_line(file, line, csv::LineStyle::word);
+    };
+    const csv::Record& header = records.front();
     std::map<Column, std::size_t> column_of;
     for (std::size_t i = 0; i < header.fields.size(); ++i) {
         const auto column = parse_column(header.fields[i]);
@@ -636,7 +478,7 @@ std::size_t DispatchStandards::import_csv(const std::filesystem::path& csv) {
     std::vector<NewObservation> rows;
     std::map<std::pair<std::int64_t, std::int64_t>, std::size_t> line_of;
     for (std::size_t r = 1; r < records.size(); ++r) {
-        const CsvRecord& record = records[r];
+        const csv::Record& record = records[r];
         if (record.fields.size() > header.fields.size()) {
             throw Error(at_line(record.line) + ": " + std::to_string(record.fields.size()) +
                         " fields, but the header has " + std::to_string(header.fields.size()));
@@ -667,24 +509,19 @@ std::size_t DispatchStandards::import_csv(const std::filesystem::path& csv) {
                        "is not a time (ISO 8601 with offset, or 'YYYY-MM-DD HH:MM' in JST)");
         }
         o.time_ms = *time_ms;
-        const std::string new_snow = cell(Column::new_snow_cm);
-        const auto new_snow_cm = parse_number(new_snow);
-        if (!new_snow_cm) {
-            throw fail("new_snow_cm", new_snow, "is not a number of centimetres");
-        }
-        if (const auto problem = cm_problem(*new_snow_cm, max_new_snow_cm)) {
-            throw fail("new_snow_cm", new_snow, *problem);
-        }
-        o.new_snow_cm = *new_snow_cm;
+        auto centimetres = [&](const char* field, const std::string& text, double max_cm) {
+            const auto cm = parse_number(text);
+            if (!cm) {
+                throw fail(field, text, "is not a number of centimetres");
+            }
+            if (const auto problem = cm_problem(*cm, max_cm)) {
+                throw fail(field, text, *problem);
+            }
+            return *cm;
+        };
+        o.new_snow_cm = centimetres("new_snow_cm", cell(Column::new_snow_cm), max_new_snow_cm);
         if (const std::string depth = cell(Column::depth_cm); !depth.empty()) {
-            const auto depth_cm = parse_number(depth);
-            if (!depth_cm) {
-                throw fail("depth_cm", depth, "is not a number of centimetres");
-            }
-            if (const auto problem = cm_problem(*depth_cm, max_depth_cm)) {
-                throw fail("depth_cm", depth, *problem);
-            }
-            o.depth_cm = *depth_cm;
+            o.depth_cm = centimetres("depth_cm", depth, max_depth_cm);
         }
         const auto [it, added] = line_of.emplace(std::pair{o.station_id, o.time_ms}, record.line);
         if (!added) {

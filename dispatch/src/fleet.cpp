@@ -1,17 +1,16 @@
 #include "ykm/dispatch/fleet.hpp"
 
+#include "csv_reader.hpp"
+#include "queries.hpp"
+
 #include "ykm/dispatch/audit_log.hpp"
 #include "ykm/gis/error.hpp"
 
-#include <iconv.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <array>
-#include <cmath>
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 #include <map>
 
 namespace ykm::dispatch {
@@ -100,12 +99,6 @@ std::optional<Vehicle> vehicle_where(Database& db, const std::string& where, con
         return std::nullopt;
     }
     return read_vehicle(db, q);
-}
-
-bool exists(Database& db, const std::string& table, std::int64_t id) {
-    Statement q(db, "SELECT 1 FROM " + table + " WHERE id = ?");
-    q.bind(1, id);
-    return q.step();
 }
 
 std::int64_t save_contractor(Database& db, const Contractor& c) {
@@ -249,172 +242,7 @@ void audit(Database& db, const Actor& actor, const char* action, const char* ent
     append_audit(db, std::move(e));
 }
 
-// --- CSV ---------------------------------------------------------------------------------------
-
-bool is_utf8(std::string_view s) {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        int extra = 0;
-        unsigned min = 0;
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        if ((c & 0xE0) == 0xC0) {
-            extra = 1;
-            min = 0x80;
-        } else if ((c & 0xF0) == 0xE0) {
-            extra = 2;
-            min = 0x800;
-        } else if ((c & 0xF8) == 0xF0) {
-            extra = 3;
-            min = 0x10000;
-        } else {
-            return false;
-        }
-        if (i + static_cast<std::size_t>(extra) >= s.size()) {
-            return false;
-        }
-        unsigned code = c & (0x3FU >> extra);
-        for (int k = 1; k <= extra; ++k) {
-            const auto next = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
-            if ((next & 0xC0) != 0x80) {
-                return false;
-            }
-            code = (code << 6) | (next & 0x3FU);
-        }
-        if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
-            return false;
-        }
-        i += static_cast<std::size_t>(extra) + 1;
-    }
-    return true;
-}
-
-std::size_t line_at(std::string_view text, std::size_t offset) {
-    return 1 + static_cast<std::size_t>(std::count(
-                   text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
-}
-
-// Japanese offices still save CSV from Excel in CP932 (Shift_JIS with Microsoft's extensions).
-std::string cp932_to_utf8(const std::string& text, const std::string& file) {
-    iconv_t cd = iconv_open("UTF-8", "CP932");
-    if (cd == reinterpret_cast<iconv_t>(-1)) {
-        throw Error(file + ": is not UTF-8, and this system cannot convert CP932");
-    }
-    std::string out(text.size() * 3 + 16, '\0');
-    char* in_ptr = const_cast<char*>(text.data());
-    std::size_t in_left = text.size();
-    char* out_ptr = out.data();
-    std::size_t out_left = out.size();
-    const std::size_t rc = iconv(cd, &in_ptr, &in_left, &out_ptr, &out_left);
-    iconv_close(cd);
-    if (rc == static_cast<std::size_t>(-1)) {
-        const auto offset = static_cast<std::size_t>(in_ptr - text.data());
-        throw Error(file + ":" + std::to_string(line_at(text, offset)) +
-                    ": neither UTF-8 nor CP932 text (byte " + std::to_string(offset + 1) + ")");
-    }
-    out.resize(out.size() - out_left);
-    return out;
-}
-
-struct CsvRecord {
-    std::size_t line = 0;
-    std::vector<std::string> fields;
-};
-
-std::string trim(const std::string& s) {
-    const auto first = s.find_first_not_of(" \t");
-    if (first == std::string::npos) {
-        return {};
-    }
-    const auto last = s.find_last_not_of(" \t");
-    return s.substr(first, last - first + 1);
-}
-
-// RFC 4180: fields separated by commas, optionally in double quotes, where "" is a quote and
-// commas and line breaks are literal. Each record remembers the line it starts on.
-std::vector<CsvRecord> parse_csv(std::string_view text, const std::string& file) {
-    std::vector<CsvRecord> records;
-    std::size_t line = 1;
-    std::size_t i = 0;
-    while (i < text.size()) {
-        CsvRecord record;
-        record.line = line;
-        while (true) {
-            std::string field;
-            if (i < text.size() && text[i] == '"') {
-                const std::size_t quote_line = line;
-                ++i;
-                while (true) {
-                    if (i >= text.size()) {
-                        throw Error(file + ":" + std::to_string(quote_line) +
-                                    ": a quoted field is not closed");
-                    }
-                    if (text[i] == '"') {
-                        if (i + 1 < text.size() && text[i + 1] == '"') {
-                            field += '"';
-                            i += 2;
-                            continue;
-                        }
-                        ++i;
-                        break;
-                    }
-                    if (text[i] == '\n') {
-                        ++line;
-                    }
-                    field += text[i++];
-                }
-                while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) {
-                    ++i;
-                }
-                if (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
-                    throw Error(file + ":" + std::to_string(line) +
-                                ": text after the closing quote of a field");
-                }
-            } else {
-                while (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
-                    field += text[i++];
-                }
-                field = trim(field);
-            }
-            record.fields.push_back(std::move(field));
-            if (i < text.size() && text[i] == ',') {
-                ++i;
-                continue;
-            }
-            break;
-        }
-        if (i < text.size() && text[i] == '\r') {
-            ++i;
-        }
-        if (i < text.size() && text[i] == '\n') {
-            ++i;
-            ++line;
-        }
-        const bool blank = record.fields.size() == 1 && record.fields[0].empty();
-        if (!blank) {
-            records.push_back(std::move(record));
-        }
-    }
-    return records;
-}
-
-std::string read_text(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw Error(path.string() + ": cannot open");
-    }
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) {
-        throw Error(path.string() + ": cannot read");
-    }
-    if (text.starts_with("\xEF\xBB\xBF")) {
-        text.erase(0, 3);
-    }
-    return is_utf8(text) ? text : cp932_to_utf8(text, path.string());
-}
+// --- CSV columns ------------------------------------------------------------------------------
 
 constexpr std::array<const char*, 10> csv_columns{
     "code",      "type",     "plate", "width_m", "contractor", "contractor_name",
@@ -450,20 +278,6 @@ std::optional<std::int64_t> find_depot(Database& db, const std::string& name_or_
         }
     }
     return std::nullopt;
-}
-
-std::optional<double> parse_number(const std::string& text) {
-    std::size_t used = 0;
-    double value = 0.0;
-    try {
-        value = std::stod(text, &used);
-    } catch (const std::exception&) {
-        return std::nullopt;
-    }
-    if (used != text.size() || !std::isfinite(value)) {
-        return std::nullopt;
-    }
-    return value;
 }
 
 } // namespace
@@ -621,13 +435,18 @@ std::optional<std::string> Fleet::district_name(std::int64_t id) {
 
 std::size_t Fleet::import_csv(const std::filesystem::path& csv) {
     const std::string file = csv.string();
-    const std::vector<CsvRecord> records = parse_csv(read_text(csv), file);
+    const std::vector<csv::Record> records =
+        csv::read_csv(csv, {.lines = csv::LineStyle::colon,
+                            .encoding = csv::Encoding::utf8_or_cp932,
+                            .blank = csv::BlankRecords::empty_line});
     if (records.empty()) {
         throw Error(file + ": no header row (columns: " + csv_column_list() + ")");
     }
-    auto where = [&file](std::size_t line) { return file + ":" + std::to_string(line) + ": "; };
+    auto where = [&file](std::size_t line) {
+        return csv::at_line(file, line, csv::LineStyle::colon) + ": ";
+    };
     std::map<std::string, std::size_t> column_of;
-    const CsvRecord& header = records.front();
+    const csv::Record& header = records.front();
     for (std::size_t i = 0; i < header.fields.size(); ++i) {
         const std::string& name = header.fields[i];
         if (std::find_if(csv_columns.begin(), csv_columns.end(),
@@ -648,7 +467,7 @@ std::size_t Fleet::import_csv(const std::filesystem::path& csv) {
     std::map<std::string, std::size_t> line_of_code;
     std::size_t written = 0;
     for (std::size_t r = 1; r < records.size(); ++r) {
-        const CsvRecord& record = records[r];
+        const csv::Record& record = records[r];
         if (record.fields.size() != header.fields.size()) {
             throw Error(where(record.line) + std::to_string(record.fields.size()) +
                         " fields, but the header has " + std::to_string(header.fields.size()));
@@ -686,7 +505,7 @@ std::size_t Fleet::import_csv(const std::filesystem::path& csv) {
             v.plate = plate;
         }
         if (const std::string width = cell("width_m"); !width.empty()) {
-            const auto value = parse_number(width);
+            const auto value = csv::parse_number(width);
             if (!value) {
                 throw fail("width_m", "'" + width + "' is not a number of metres");
             }
@@ -735,7 +554,7 @@ std::size_t Fleet::import_csv(const std::filesystem::path& csv) {
             }
         }
         if (const std::string shift = cell("shift_h"); !shift.empty()) {
-            const auto value = parse_number(shift);
+            const auto value = csv::parse_number(shift);
             if (!value) {
                 throw fail("shift_h", "'" + shift + "' is not a number of hours");
             }

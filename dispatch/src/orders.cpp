@@ -1,5 +1,7 @@
 #include "ykm/dispatch/orders.hpp"
 
+#include "queries.hpp"
+
 #include "ykm/dispatch/audit_log.hpp"
 #include "ykm/dispatch/coverage.hpp"
 #include "ykm/dispatch/position_input.hpp"
@@ -46,28 +48,12 @@ constexpr std::array<std::pair<OrderChannel, std::string_view>, 5> channel_names
 
 constexpr std::int64_t jst_offset_ms = 9 * 3'600'000;
 
-bool exists(Database& db, const std::string& table, std::int64_t id) {
-    Statement q(db, "SELECT 1 FROM " + table + " WHERE id = ?");
-    q.bind(1, id);
-    return q.step();
-}
-
 std::string join_statuses(const std::vector<OrderStatus>& statuses) {
     std::string out;
     for (const OrderStatus s : statuses) {
         out += (out.empty() ? "" : ", ") + std::string(key(s));
     }
     return out.empty() ? "none" : out;
-}
-
-std::vector<std::int64_t> id_column(Database& db, const std::string& sql, std::int64_t id) {
-    Statement q(db, sql);
-    q.bind(1, id);
-    std::vector<std::int64_t> out;
-    while (q.step()) {
-        out.push_back(q.column_int64(0));
-    }
-    return out;
 }
 
 constexpr const char* order_columns =

@@ -251,11 +251,23 @@ json order_json(data::Project& project, const Viewer& viewer, const WorkOrder& o
     return out;
 }
 
-json roads_geojson(Database& db, std::int64_t order_id) {
+/// Binds `ids` to the parameters of `q`, in order from the first.
+void bind_ids(Statement& q, const std::vector<std::int64_t>& ids) {
+    int index = 1;
+    for (const std::int64_t id : ids) {
+        q.bind(index++, id);
+    }
+}
+
+/// The roads of the orders matching `where` (on orders o) as GeoJSON in WGS 84, each with its
+/// order's number and status.
+json roads_geojson(Database& db, const std::string& where, const std::vector<std::int64_t>& ids) {
     Statement q(db, "SELECT s.id, s.name, s.priority, s.oneway, s.length_m, "
-                    "AsGeoJSON(Transform(s.geom, 4326), 6) FROM order_segments os JOIN "
-                    "road_segments s ON s.id = os.segment_id WHERE os.order_id = ? ORDER BY s.id");
-    q.bind(1, order_id);
+                    "AsGeoJSON(Transform(s.geom, 4326), 6), o.number, o.status FROM orders o "
+                    "JOIN order_segments os ON os.order_id = o.id JOIN road_segments s ON "
+                    "s.id = os.segment_id WHERE " +
+                        where + " ORDER BY o.id, s.id");
+    bind_ids(q, ids);
     json features = json::array();
     while (q.step()) {
         json geometry = json::parse(q.column_text(5), nullptr, false);
@@ -267,7 +279,9 @@ json roads_geojson(Database& db, std::int64_t order_id) {
                               {"name", q.is_null(1) ? json(nullptr) : json(q.column_text(1))},
                               {"priority", q.is_null(2) ? json(nullptr) : json(q.column_int(2))},
                               {"oneway", q.column_int(3) != 0},
-                              {"length_m", std::round(q.column_double(4))}}}});
+                              {"length_m", std::round(q.column_double(4))},
+                              {"order", q.column_text(6)},
+                              {"status", q.column_text(7)}}}});
     }
     return {{"type", "FeatureCollection"}, {"features", std::move(features)}};
 }
@@ -389,10 +403,7 @@ std::vector<OrderSummary> order_summaries(Database& db, const std::string& where
                     "contractors c ON c.id = o.contractor_id LEFT JOIN districts d ON d.id = "
                     "o.district_id WHERE " +
                         where + " ORDER BY o.window_start_ms DESC, o.number DESC");
-    int index = 1;
-    for (const std::int64_t id : ids) {
-        q.bind(index++, id);
-    }
+    bind_ids(q, ids);
     std::vector<OrderSummary> out;
     while (q.step()) {
         OrderSummary s;
@@ -624,7 +635,7 @@ Response Api::route(data::Project& project, const Request& request) {
         }
         return json_response(200, vehicles_json(project, viewer));
     }
-    if (path == "/api/orders") {
+    if (path == "/api/orders" || path == "/api/roads") {
         if (!get) {
             return method_not_allowed("GET");
         }
@@ -651,6 +662,9 @@ Response Api::route(data::Project& project, const Request& request) {
                 where += " AND o.status NOT IN ('completed', 'inspected', 'cancelled')";
             }
         }
+        if (path == "/api/roads") {
+            return json_response(200, roads_geojson(project.database(), where, ids));
+        }
         json list = json::array();
         for (OrderSummary& s : order_summaries(project.database(), where, ids)) {
             list.push_back(std::move(s.json));
@@ -674,14 +688,21 @@ Response Api::route(data::Project& project, const Request& request) {
             if (!get) {
                 return method_not_allowed("GET");
             }
-            return json_response(200, roads_geojson(project.database(), order.id));
+            return json_response(200, roads_geojson(project.database(), "o.id = ?", {order.id}));
         }
         if (what == "sheet.pdf") {
             if (!get) {
                 return method_not_allowed("GET");
             }
             OrderSheetOptions sheet;
-            sheet.portal_url = m_options.public_url;
+            // The QR code leads back to where the contractor reached the portal, unless the
+            // server was told its public address.
+            sheet.portal_url =
+                !m_options.public_url.empty() ? m_options.public_url
+                : request.host.empty()
+                    ? std::string()
+                    : std::string(m_tls || m_options.behind_https_proxy ? "https://" : "http://") +
+                          request.host;
             const auto pdf = order_sheet_pdf(project, order.id, sheet);
             Response r;
             r.content_type = "application/pdf";

@@ -14,6 +14,7 @@
 #include <wx/choice.h>
 #include <wx/dcmemory.h>
 #include <wx/dialog.h>
+#include <wx/filedlg.h>
 #include <wx/imaglist.h>
 #include <wx/listctrl.h>
 #include <wx/msgdlg.h>
@@ -25,6 +26,9 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cmath>
+#include <initializer_list>
 
 namespace ykm::gui {
 
@@ -53,6 +57,8 @@ constexpr double order_line_px = 5.0;
 constexpr double chosen_line_px = 4.0;
 /// The dispatch standards look at the observations of this long before now.
 constexpr std::int64_t proposal_lookback_ms = 6 * 3'600'000;
+/// The observations listed beside the proposals: those of the last day.
+constexpr std::int64_t observation_window_ms = 24 * 3'600'000;
 /// A new order's default window, from now.
 constexpr std::int64_t default_window_ms = 8 * 3'600'000;
 /// The background of a row that just changed.
@@ -112,28 +118,110 @@ wxBitmap swatch(OrderColour c, int size) {
     return bitmap;
 }
 
+/// The cells of a list's rows, the first `columns` of each.
+std::vector<std::vector<wxString>> list_cells(const wxListCtrl& list, int columns) {
+    std::vector<std::vector<wxString>> out;
+    for (long i = 0; i < list.GetItemCount(); ++i) {
+        std::vector<wxString> cells;
+        for (int c = 0; c < columns; ++c) {
+            cells.push_back(list.GetItemText(i, c));
+        }
+        out.push_back(std::move(cells));
+    }
+    return out;
+}
+
+struct ListColumn {
+    wxString label;
+    wxListColumnFormat format = wxLIST_FORMAT_LEFT;
+    int width_chars = 10;
+};
+
+/// A list of the proposals section: `rows` lines high, with these columns.
+wxListCtrl* section_list(wxWindow* parent, const char* name, int rows,
+                         std::initializer_list<ListColumn> columns) {
+    const int w = parent->GetCharWidth();
+    auto* list = new wxListCtrl(parent, wxID_ANY, wxDefaultPosition,
+                                wxSize(47 * w, rows * parent->GetCharHeight()), wxLC_REPORT);
+    list->SetName(name);
+    long index = 0;
+    for (const ListColumn& c : columns) {
+        list->InsertColumn(index++, c.label, c.format, c.width_chars * w);
+    }
+    return list;
+}
+
+/// "12 cm", "12.5 cm".
+wxString cm_text(double cm) {
+    return std::abs(cm - std::round(cm)) < 0.05 ? wxString::Format("%.0f cm", cm)
+                                                : wxString::Format("%.1f cm", cm);
+}
+
+/// Centimetres as staff type them; std::nullopt when the text is not a number.
+std::optional<double> parse_cm(const wxString& text) {
+    const std::string t = to_utf8(wxString(text).Trim().Trim(false));
+    double value = 0.0;
+    const auto [end, error] = std::from_chars(t.data(), t.data() + t.size(), value);
+    if (t.empty() || error != std::errc{} || end != t.data() + t.size() || !std::isfinite(value)) {
+        return std::nullopt;
+    }
+    return value;
+}
+
 std::int64_t now_minute_ms() {
     const std::int64_t now = unix_now_ms();
     return now - now % 60'000;
 }
 
+/// A dialog of labelled fields, one a row, over OK and Cancel.
+class FormDialog : public wxDialog {
+protected:
+    FormDialog(wxWindow* parent, const wxString& title, long style = wxDEFAULT_DIALOG_STYLE)
+        : wxDialog(parent, wxID_ANY, title, wxDefaultPosition, wxDefaultSize, style),
+          m_grid(new wxFlexGridSizer(2, wxSize(8, 6))) {
+        m_grid->AddGrowableCol(1, 1);
+    }
+
+    void row(const wxString& label, wxWindow* field) {
+        m_grid->Add(new wxStaticText(this, wxID_ANY, label), 0, wxALIGN_CENTER_VERTICAL);
+        m_grid->Add(field, 1, wxEXPAND);
+    }
+
+    /// A row of a text field holding `value`; `width_chars` 0: the default width.
+    wxTextCtrl* text_row(const wxString& label, const wxString& value, const wxString& tip,
+                         int width_chars = 0) {
+        auto* field = new wxTextCtrl(this, wxID_ANY, value, wxDefaultPosition,
+                                     width_chars > 0 ? wxSize(width_chars * GetCharWidth(), -1)
+                                                     : wxDefaultSize);
+        if (!tip.empty()) {
+            field->SetToolTip(tip);
+        }
+        row(label, field);
+        return field;
+    }
+
+    /// Puts the rows over the buttons and sizes the dialog; after the last row.
+    void finish() {
+        auto* top = new wxBoxSizer(wxVERTICAL);
+        top->Add(m_grid, 1, wxEXPAND | wxALL, 10);
+        top->Add(CreateStdDialogButtonSizer(wxOK | wxCANCEL), 0, wxEXPAND | wxALL, 8);
+        SetSizerAndFit(top);
+    }
+
+private:
+    wxFlexGridSizer* m_grid;
+};
+
 /// The order's dialog: contractor, work, vehicles of that contractor, window, deadline and
 /// instructions, over a draft whose roads are set.
-class OrderDialog : public wxDialog {
+class OrderDialog : public FormDialog {
 public:
     OrderDialog(wxWindow* parent, const wxString& roads, dispatch::WorkOrder draft,
                 std::vector<dispatch::Contractor> contractors,
                 std::vector<dispatch::Vehicle> vehicles)
-        : wxDialog(parent, wxID_ANY, _("New work order"), wxDefaultPosition, wxDefaultSize,
-                   wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER),
+        : FormDialog(parent, _("New work order"), wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER),
           m_draft(std::move(draft)), m_contractors(std::move(contractors)),
           m_vehicles(std::move(vehicles)) {
-        auto* grid = new wxFlexGridSizer(2, wxSize(8, 6));
-        grid->AddGrowableCol(1, 1);
-        const auto row = [&](const wxString& label, wxWindow* field) {
-            grid->Add(new wxStaticText(this, wxID_ANY, label), 0, wxALIGN_CENTER_VERTICAL);
-            grid->Add(field, 1, wxEXPAND);
-        };
         row(_("Roads:"), new wxStaticText(this, wxID_ANY, roads));
         m_contractor = new wxChoice(this, wxID_ANY);
         for (const dispatch::Contractor& c : m_contractors) {
@@ -171,10 +259,7 @@ public:
                            wxSize(40 * GetCharWidth(), 4 * GetCharHeight()), wxTE_MULTILINE);
         row(_("&Instructions:"), m_instructions);
 
-        auto* top = new wxBoxSizer(wxVERTICAL);
-        top->Add(grid, 1, wxEXPAND | wxALL, 10);
-        top->Add(CreateStdDialogButtonSizer(wxOK | wxCANCEL), 0, wxEXPAND | wxALL, 8);
-        SetSizerAndFit(top);
+        finish();
         fill_vehicles();
         m_contractor->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) { fill_vehicles(); });
         Bind(wxEVT_BUTTON, &OrderDialog::on_ok, this, wxID_OK);
@@ -250,16 +335,10 @@ private:
 };
 
 /// A contractor's phone call: what they said, when they called and why (to decline).
-class PhoneCallDialog : public wxDialog {
+class PhoneCallDialog : public FormDialog {
 public:
     PhoneCallDialog(wxWindow* parent, const wxString& order, UiLanguage language)
-        : wxDialog(parent, wxID_ANY, _("Phone call from the contractor")) {
-        auto* grid = new wxFlexGridSizer(2, wxSize(8, 6));
-        grid->AddGrowableCol(1, 1);
-        const auto row = [&](const wxString& label, wxWindow* field) {
-            grid->Add(new wxStaticText(this, wxID_ANY, label), 0, wxALIGN_CENTER_VERTICAL);
-            grid->Add(field, 1, wxEXPAND);
-        };
+        : FormDialog(parent, _("Phone call from the contractor")) {
         row(_("Order:"), new wxStaticText(this, wxID_ANY, order));
         m_status = new wxChoice(this, wxID_ANY);
         for (const OrderStatus s : phone_call_statuses()) {
@@ -267,17 +346,11 @@ public:
         }
         m_status->SetSelection(0);
         row(_("The contractor &reports:"), m_status);
-        m_time = new wxTextCtrl(this, wxID_ANY, utf8(jst_minute_text(now_minute_ms())));
-        m_time->SetToolTip(_("When the contractor called: YYYY-MM-DD HH:MM, Japan time"));
-        row(_("&Time of the call (JST):"), m_time);
-        m_reason = new wxTextCtrl(this, wxID_ANY, wxEmptyString, wxDefaultPosition,
-                                  wxSize(36 * GetCharWidth(), -1));
-        m_reason->SetToolTip(_("Required when the contractor declines"));
-        row(_("R&eason:"), m_reason);
-        auto* top = new wxBoxSizer(wxVERTICAL);
-        top->Add(grid, 1, wxEXPAND | wxALL, 10);
-        top->Add(CreateStdDialogButtonSizer(wxOK | wxCANCEL), 0, wxEXPAND | wxALL, 8);
-        SetSizerAndFit(top);
+        m_time = text_row(_("&Time of the call (JST):"), utf8(jst_minute_text(now_minute_ms())),
+                          _("When the contractor called: YYYY-MM-DD HH:MM, Japan time"));
+        m_reason =
+            text_row(_("R&eason:"), wxEmptyString, _("Required when the contractor declines"), 36);
+        finish();
         Bind(wxEVT_BUTTON, &PhoneCallDialog::on_ok, this, wxID_OK);
     }
 
@@ -305,6 +378,81 @@ private:
     wxTextCtrl* m_time = nullptr;
     wxTextCtrl* m_reason = nullptr;
     std::int64_t m_time_ms = 0;
+};
+
+/// A snowfall observation entered by staff: station, time, new snow and (optionally) depth.
+/// What the model refuses (values out of range, a second observation at the same station and
+/// time) it says itself after the dialog.
+class ObservationDialog : public FormDialog {
+public:
+    ObservationDialog(wxWindow* parent, std::vector<dispatch::SnowStation> stations)
+        : FormDialog(parent, _("Snowfall observation")), m_stations(std::move(stations)) {
+        m_station = new wxChoice(this, wxID_ANY);
+        for (const dispatch::SnowStation& s : m_stations) {
+            m_station->Append(utf8(s.name.empty() ? s.code : s.code + "  " + s.name));
+        }
+        if (!m_stations.empty()) {
+            m_station->SetSelection(0);
+        }
+        row(_("&Station:"), m_station);
+        m_time = text_row(_("&Time (JST):"), utf8(jst_minute_text(now_minute_ms())),
+                          _("When it was observed: YYYY-MM-DD HH:MM, Japan time"));
+        m_new_snow = text_row(_("&New snow (cm):"), wxEmptyString,
+                              _("New snow since the last observation, in centimetres"), 10);
+        m_depth = text_row(_("&Depth (cm):"), wxEmptyString,
+                           _("Snow depth in centimetres; empty when it was not measured"), 10);
+        finish();
+        m_new_snow->SetFocus();
+        Bind(wxEVT_BUTTON, &ObservationDialog::on_ok, this, wxID_OK);
+    }
+
+    [[nodiscard]] const std::string& station_code() const { return m_code; }
+    [[nodiscard]] std::int64_t time_ms() const { return m_time_ms; }
+    [[nodiscard]] double new_snow_cm() const { return m_new_snow_cm; }
+    [[nodiscard]] std::optional<double> depth_cm() const { return m_depth_cm; }
+
+private:
+    void on_ok(wxCommandEvent& event) {
+        const auto refuse = [this](const wxString& message) {
+            wxMessageBox(message, _("Snowfall observation"), wxOK | wxICON_WARNING, this);
+        };
+        const int station = m_station->GetSelection();
+        if (station == wxNOT_FOUND) {
+            refuse(_("Station: choose the station that observed the snow."));
+            return;
+        }
+        const auto time = parse_jst_time(to_utf8(m_time->GetValue()));
+        if (!time) {
+            refuse(_("Time: write it as YYYY-MM-DD HH:MM (Japan time)."));
+            return;
+        }
+        const auto new_snow = parse_cm(m_new_snow->GetValue());
+        if (!new_snow) {
+            refuse(_("New snow: write the centimetres as a number, e.g. 12 or 12.5."));
+            return;
+        }
+        const bool no_depth = wxString(m_depth->GetValue()).Trim().Trim(false).empty();
+        const auto depth = parse_cm(m_depth->GetValue());
+        if (!no_depth && !depth) {
+            refuse(_("Depth: write the centimetres as a number, or leave it empty."));
+            return;
+        }
+        m_code = m_stations[static_cast<std::size_t>(station)].code;
+        m_time_ms = *time;
+        m_new_snow_cm = *new_snow;
+        m_depth_cm = no_depth ? std::nullopt : depth;
+        event.Skip();
+    }
+
+    std::vector<dispatch::SnowStation> m_stations;
+    wxChoice* m_station = nullptr;
+    wxTextCtrl* m_time = nullptr;
+    wxTextCtrl* m_new_snow = nullptr;
+    wxTextCtrl* m_depth = nullptr;
+    std::string m_code;
+    std::int64_t m_time_ms = 0;
+    double m_new_snow_cm = 0.0;
+    std::optional<double> m_depth_cm;
 };
 
 } // namespace
@@ -437,22 +585,40 @@ void OrdersPanel::build() {
     right->Add(buttons, 0, wxEXPAND);
 
     // What the dispatch standards (出動基準) propose: staff confirm before drafts are made.
-    m_proposal_list = new wxListCtrl(this, wxID_ANY, wxDefaultPosition,
-                                     wxSize(47 * w, 6 * GetCharHeight()), wxLC_REPORT);
-    m_proposal_list->SetName("order_proposals");
-    m_proposal_list->InsertColumn(0, _("District"), wxLIST_FORMAT_LEFT, 9 * w);
-    m_proposal_list->InsertColumn(1, _("Station"), wxLIST_FORMAT_LEFT, 8 * w);
-    m_proposal_list->InsertColumn(2, _("New snow"), wxLIST_FORMAT_LEFT, 11 * w);
-    m_proposal_list->InsertColumn(3, _("km"), wxLIST_FORMAT_RIGHT, 9 * w);
-    m_proposal_list->InsertColumn(4, _("Contractor"), wxLIST_FORMAT_LEFT, 10 * w);
+    m_proposal_list = section_list(this, "order_proposals", 6,
+                                   {{_("District"), wxLIST_FORMAT_LEFT, 9},
+                                    {_("Station"), wxLIST_FORMAT_LEFT, 8},
+                                    {_("New snow"), wxLIST_FORMAT_LEFT, 11},
+                                    {_("km"), wxLIST_FORMAT_RIGHT, 9},
+                                    {_("Contractor"), wxLIST_FORMAT_LEFT, 10}});
     m_create_proposals = new wxButton(this, wxID_ANY, _("Create draft orders"));
     m_create_proposals->SetToolTip(
         _("Create the selected proposals (all when none is selected) as draft orders"));
+    // The observations the proposals are based on, and where staff enter new ones at night.
+    m_observation_list = section_list(this, "snow_observations", 5,
+                                      {{_("Station"), wxLIST_FORMAT_LEFT, 12},
+                                       {_("Time"), wxLIST_FORMAT_LEFT, 13},
+                                       {_("New snow"), wxLIST_FORMAT_RIGHT, 10},
+                                       {_("Depth"), wxLIST_FORMAT_RIGHT, 10}});
+    m_enter_observation = new wxButton(this, wxID_ANY, _("Enter observation..."));
+    m_enter_observation->SetToolTip(
+        _("Enter a snowfall observation: station, time, new snow and snow depth"));
+    m_import_observations = new wxButton(this, wxID_ANY, _("Import observations CSV..."));
+    m_import_observations->SetToolTip(
+        _("Import snowfall observations from a CSV file: all rows or none"));
+    auto* observation_buttons = new wxBoxSizer(wxHORIZONTAL);
+    observation_buttons->Add(m_enter_observation, 0, wxRIGHT, 4);
+    observation_buttons->Add(m_import_observations, 0);
+
     auto* proposals = new wxBoxSizer(wxVERTICAL);
     proposals->Add(new wxStaticText(this, wxID_ANY, _("Proposed by the dispatch standards:")), 0,
                    wxBOTTOM, 2);
     proposals->Add(m_proposal_list, 1, wxEXPAND | wxBOTTOM, 4);
-    proposals->Add(m_create_proposals, 0, wxALIGN_RIGHT);
+    proposals->Add(m_create_proposals, 0, wxALIGN_RIGHT | wxBOTTOM, 6);
+    proposals->Add(new wxStaticText(this, wxID_ANY, _("Snowfall observed in the last 24 hours:")),
+                   0, wxBOTTOM, 2);
+    proposals->Add(m_observation_list, 1, wxEXPAND | wxBOTTOM, 4);
+    proposals->Add(observation_buttons, 0, wxALIGN_RIGHT);
 
     auto* top = new wxBoxSizer(wxHORIZONTAL);
     top->Add(left, 1, wxEXPAND | wxALL, 4);
@@ -474,6 +640,11 @@ void OrdersPanel::build() {
     m_clear_chosen->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { clear_chosen(); });
     m_create_proposals->Bind(wxEVT_BUTTON,
                              [this](wxCommandEvent&) { create_proposals(false, true); });
+    m_enter_observation->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+        enter_observation({}, 0, 0.0, std::nullopt, true);
+    });
+    m_import_observations->Bind(wxEVT_BUTTON,
+                                [this](wxCommandEvent&) { import_observations({}, true); });
 }
 
 void OrdersPanel::set_project(data::Project& project, const data::ProjectInfo& info) {
@@ -512,6 +683,7 @@ void OrdersPanel::clear() {
     m_chosen.clear();
     m_list->DeleteAllItems();
     m_history->DeleteAllItems();
+    m_observation_list->DeleteAllItems();
     update_buttons();
 }
 
@@ -646,6 +818,33 @@ void OrdersPanel::refresh_proposals() {
         m_proposal_list->SetItem(item, 4, contractor);
     }
     m_create_proposals->Enable(!m_proposals.empty());
+    refresh_observations();
+}
+
+void OrdersPanel::refresh_observations() {
+    std::vector<dispatch::SnowObservation> observations;
+    if (m_project != nullptr) {
+        try {
+            const std::int64_t now = unix_now_ms();
+            // Up to the end of this minute: an observation entered "now" is listed.
+            observations = dispatch::DispatchStandards(*m_project)
+                               .observations(now - observation_window_ms, now + 60'000);
+        } catch (const std::exception&) {
+            // A project without observation tables lists none.
+        }
+    }
+    m_observation_list->Freeze();
+    m_observation_list->DeleteAllItems();
+    for (std::size_t i = 0; i < observations.size(); ++i) {
+        const dispatch::SnowObservation& o = observations[i];
+        const long item =
+            m_observation_list->InsertItem(static_cast<long>(i), utf8(o.station_code));
+        // "12-24 21:00": within the last day the year goes without saying.
+        m_observation_list->SetItem(item, 1, utf8(jst_minute_text(o.time_ms).substr(5)));
+        m_observation_list->SetItem(item, 2, cm_text(o.new_snow_cm));
+        m_observation_list->SetItem(item, 3, o.depth_cm ? cm_text(*o.depth_cm) : wxString());
+    }
+    m_observation_list->Thaw();
 }
 
 std::size_t OrdersPanel::create_proposals(bool all, bool ask) {
@@ -697,15 +896,11 @@ std::size_t OrdersPanel::create_proposals(bool all, bool ask) {
 }
 
 std::vector<std::vector<wxString>> OrdersPanel::proposal_rows() const {
-    std::vector<std::vector<wxString>> out;
-    for (long i = 0; i < m_proposal_list->GetItemCount(); ++i) {
-        std::vector<wxString> cells;
-        for (int c = 0; c < 5; ++c) {
-            cells.push_back(m_proposal_list->GetItemText(i, c));
-        }
-        out.push_back(std::move(cells));
-    }
-    return out;
+    return list_cells(*m_proposal_list, 5);
+}
+
+std::vector<std::vector<wxString>> OrdersPanel::observation_rows() const {
+    return list_cells(*m_observation_list, 4);
 }
 
 void OrdersPanel::fill_list() {
@@ -818,6 +1013,8 @@ void OrdersPanel::update_buttons() {
     m_inspect->Enable(
         all([](const OrderRow* r) { return r->order.status == OrderStatus::completed; }));
     m_zoom->Enable(!selected.empty());
+    m_enter_observation->Enable(open);
+    m_import_observations->Enable(open);
     m_select_roads->Enable(open);
     m_clear_chosen->Enable(!m_chosen.empty());
     m_chosen_label->SetLabel(wxString::Format(_("%zu roads chosen"), m_chosen.size()));
@@ -1172,6 +1369,74 @@ bool OrdersPanel::inspect_selected() {
     return change_selected(OrderStatus::inspected, actor(dispatch::OrderChannel::desktop), {}, 0);
 }
 
+bool OrdersPanel::enter_observation(const std::string& station_code, std::int64_t time_ms,
+                                    double new_snow_cm, std::optional<double> depth_cm, bool ask) {
+    if (m_project == nullptr) {
+        return false;
+    }
+    std::string code = station_code;
+    if (ask) {
+        std::vector<dispatch::SnowStation> stations;
+        try {
+            stations = dispatch::DispatchStandards(*m_project).stations();
+        } catch (const std::exception& e) {
+            report(utf8(e.what()));
+            return false;
+        }
+        if (stations.empty()) {
+            report(_("The project has no observation station."));
+            return false;
+        }
+        ObservationDialog dialog(this, std::move(stations));
+        if (dialog.ShowModal() != wxID_OK) {
+            return false;
+        }
+        code = dialog.station_code();
+        time_ms = dialog.time_ms();
+        new_snow_cm = dialog.new_snow_cm();
+        depth_cm = dialog.depth_cm();
+    }
+    const dispatch::OrderActor who = actor(dispatch::OrderChannel::desktop);
+    // write() reads the orders, proposals and observations again.
+    return write([&](data::Project& project) {
+        dispatch::DispatchStandards standards(project);
+        standards.set_actor(who.name, who.channel);
+        standards.record(code, time_ms, new_snow_cm, depth_cm);
+    });
+}
+
+std::optional<std::size_t> OrdersPanel::import_observations(const std::filesystem::path& csv,
+                                                            bool ask) {
+    if (!m_path) {
+        return std::nullopt;
+    }
+    std::filesystem::path file = csv;
+    if (ask) {
+        wxFileDialog dialog(this, _("Import observations CSV"), wxEmptyString, wxEmptyString,
+                            _("CSV files (*.csv)|*.csv|All files (*)|*"),
+                            wxFD_OPEN | wxFD_FILE_MUST_EXIST);
+        if (dialog.ShowModal() != wxID_OK) {
+            return std::nullopt;
+        }
+        file = std::filesystem::path(to_utf8(dialog.GetPath()));
+    }
+    const dispatch::OrderActor who = actor(dispatch::OrderChannel::desktop);
+    std::size_t stored = 0;
+    const bool imported = write([&](data::Project& project) {
+        dispatch::DispatchStandards standards(project);
+        standards.set_actor(who.name, who.channel);
+        stored = standards.import_csv(file);
+    });
+    if (!imported) {
+        return std::nullopt;
+    }
+    if (ask) {
+        wxMessageBox(wxString::Format(_("%zu observations stored."), stored),
+                     _("Import observations CSV"), wxOK | wxICON_INFORMATION, this);
+    }
+    return stored;
+}
+
 void OrdersPanel::zoom_to_selected() {
     if (m_project == nullptr || !m_callbacks.zoom_to) {
         return;
@@ -1193,27 +1458,11 @@ void OrdersPanel::zoom_to_selected() {
 // ----- what tests read -----
 
 std::vector<std::vector<wxString>> OrdersPanel::rows() const {
-    std::vector<std::vector<wxString>> out;
-    for (long i = 0; i < m_list->GetItemCount(); ++i) {
-        std::vector<wxString> cells;
-        for (int c = 0; c < column_count; ++c) {
-            cells.push_back(m_list->GetItemText(i, c));
-        }
-        out.push_back(std::move(cells));
-    }
-    return out;
+    return list_cells(*m_list, column_count);
 }
 
 std::vector<std::vector<wxString>> OrdersPanel::history_rows() const {
-    std::vector<std::vector<wxString>> out;
-    for (long i = 0; i < m_history->GetItemCount(); ++i) {
-        std::vector<wxString> cells;
-        for (int c = 0; c < 5; ++c) {
-            cells.push_back(m_history->GetItemText(i, c));
-        }
-        out.push_back(std::move(cells));
-    }
-    return out;
+    return list_cells(*m_history, 5);
 }
 
 std::vector<std::string> OrdersPanel::selected_numbers() const {

@@ -36,7 +36,8 @@ wxString status_label(dispatch::OrderStatus status, UiLanguage language);
 /// status, contractor, district or open ones; the history of the selected order below it.
 /// Creates orders from roads chosen on the map, a district or a stored plan; issues drafts
 /// (several at once, all or none), records phone calls of contractors, cancels and inspects;
-/// lists the drafts the dispatch standards propose.
+/// lists the drafts the dispatch standards propose, with the snowfall observations of the last
+/// day they are based on; staff enter observations or import them from a CSV file.
 /// While shown, it asks the project twice a second whether another process (the portal) changed
 /// orders and shows the change, marking the rows that changed for a moment.
 class OrdersPanel : public wxPanel {
@@ -100,6 +101,16 @@ public:
     /// Creates the selected proposals of the dispatch standards (all listed when `all`) as
     /// drafts in one transaction; with `ask` staff confirm first. Returns how many.
     std::size_t create_proposals(bool all, bool ask);
+    /// Records a snowfall observation at station `station_code` (time Unix ms, centimetres), by
+    /// the staff member's login; with `ask` a dialog asks for all of it. The proposals are read
+    /// again at once. The model's refusal (e.g. a second observation at the same station and
+    /// time) is reported; returns whether it was stored.
+    bool enter_observation(const std::string& station_code, std::int64_t time_ms,
+                           double new_snow_cm, std::optional<double> depth_cm, bool ask);
+    /// Imports the observations of a CSV file, all rows or none; with `ask` a file dialog asks
+    /// for it and a message says how many rows were stored. Returns that number; std::nullopt
+    /// when nothing was stored (the model's error, naming file, line and field, is reported).
+    std::optional<std::size_t> import_observations(const std::filesystem::path& csv, bool ask);
     /// Reads the orders again when the project changed (`force`: in any case).
     void refresh(bool force);
 
@@ -111,6 +122,9 @@ public:
     [[nodiscard]] std::vector<std::string> selected_numbers() const;
     /// The proposals as shown, cell by cell.
     [[nodiscard]] std::vector<std::vector<wxString>> proposal_rows() const;
+    /// The observations of the last 24 hours as shown (station, time, new snow, depth), newest
+    /// first.
+    [[nodiscard]] std::vector<std::vector<wxString>> observation_rows() const;
     /// The numbers of the rows marked as just changed.
     [[nodiscard]] std::vector<std::string> marked_numbers() const;
     /// The status of order `number` as the list shows it; std::nullopt when it is not listed.
@@ -125,6 +139,7 @@ private:
     void fill_row(long item, const OrderRow& row);
     void show_history();
     void refresh_proposals();
+    void refresh_observations();
     void on_timer(wxTimerEvent& event);
     void on_selection_changed();
     void update_buttons();
@@ -180,6 +195,9 @@ private:
     wxButton* m_zoom = nullptr;
     wxListCtrl* m_proposal_list = nullptr;
     wxButton* m_create_proposals = nullptr;
+    wxListCtrl* m_observation_list = nullptr;
+    wxButton* m_enter_observation = nullptr;
+    wxButton* m_import_observations = nullptr;
 };
 
 } // namespace ykm::gui

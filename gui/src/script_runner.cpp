@@ -43,6 +43,31 @@ std::string utf8(const wxString& s) {
     return std::string(s.utf8_str());
 }
 
+/// A panel's rows as JSON: an array of rows, each an array of its cells.
+nlohmann::json table_json(const std::vector<std::vector<wxString>>& rows) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& row : rows) {
+        nlohmann::json cells = nlohmann::json::array();
+        for (const wxString& cell : row) {
+            cells.push_back(utf8(cell));
+        }
+        out.push_back(cells);
+    }
+    return out;
+}
+
+/// The colours `lines` are drawn in, as "#RRGGBB", each once, in the order of the lines.
+nlohmann::json line_colours(const std::vector<RouteOverlayLine>& lines) {
+    nlohmann::json colours = nlohmann::json::array();
+    for (const RouteOverlayLine& line : lines) {
+        const std::string hex(line.colour.GetAsString(wxC2S_HTML_SYNTAX).utf8_str());
+        if (std::find(colours.begin(), colours.end(), hex) == colours.end()) {
+            colours.push_back(hex);
+        }
+    }
+    return colours;
+}
+
 } // namespace
 
 ScriptRunner::ScriptRunner(MainFrame& frame, const std::vector<ScriptStep>& steps,
@@ -603,6 +628,23 @@ void ScriptRunner::add_step(const ScriptStep& step) {
             return true;
         });
         return;
+    case ScriptAction::snow_add:
+        m_actions.emplace_back(
+            [this, station = step.words.at(0), time_ms = parse_jst_time(step.words.at(1)).value(),
+             new_cm = n.at(0),
+             depth_cm = n.size() > 1 ? std::optional<double>(n[1]) : std::nullopt] {
+                m_frame.show_orders();
+                m_frame.orders_panel().enter_observation(station, time_ms, new_cm, depth_cm, false);
+                return true;
+            });
+        return;
+    case ScriptAction::snow_import:
+        m_actions.emplace_back([this, file = step.text] {
+            m_frame.show_orders();
+            m_frame.orders_panel().import_observations(file, false);
+            return true;
+        });
+        return;
     case ScriptAction::order_wait: {
         auto since = std::make_shared<std::optional<std::chrono::steady_clock::time_point>>();
         add_wait(
@@ -676,17 +718,6 @@ nlohmann::json ScriptRunner::fleet_json() const {
         }
         vehicles.push_back(item);
     }
-    const auto table = [](const std::vector<std::vector<wxString>>& rows) {
-        nlohmann::json out = nlohmann::json::array();
-        for (const auto& row : rows) {
-            nlohmann::json cells = nlohmann::json::array();
-            for (const wxString& cell : row) {
-                cells.push_back(utf8(cell));
-            }
-            out.push_back(cells);
-        }
-        return out;
-    };
     nlohmann::json details = nlohmann::json::array();
     for (const auto& [name, value] : m_frame.vehicle_panel().details()) {
         details.push_back({utf8(name), utf8(value)});
@@ -711,13 +742,13 @@ nlohmann::json ScriptRunner::fleet_json() const {
     };
     return {
         {"vehicles", vehicles},
-        {"vehicle_rows", table(m_frame.vehicle_panel().rows())},
+        {"vehicle_rows", table_json(m_frame.vehicle_panel().rows())},
         {"vehicle_counts", utf8(m_frame.vehicle_panel().counts_text())},
         {"vehicle_details", details},
         {"selected", code_or_null(m_frame.selected_vehicle())},
         {"following", code_or_null(m_frame.followed_vehicle())},
         {"alerts", alerts},
-        {"alert_rows", table(m_frame.alerts_panel().rows())},
+        {"alert_rows", table_json(m_frame.alerts_panel().rows())},
         {"geofences", zones},
         {"gps",
          {{"running", gps.running},
@@ -745,13 +776,8 @@ nlohmann::json ScriptRunner::planner_json() const {
     for (const wxString& line : planner.tree_lines()) {
         tree.push_back(utf8(line));
     }
-    nlohmann::json colours = nlohmann::json::array();
     std::size_t service_lines = 0;
     for (const RouteOverlayLine& line : m_frame.canvas().route_overlay()) {
-        const std::string hex(line.colour.GetAsString(wxC2S_HTML_SYNTAX).utf8_str());
-        if (std::find(colours.begin(), colours.end(), hex) == colours.end()) {
-            colours.push_back(hex);
-        }
         service_lines += line.width_px > 2.0 ? 1 : 0;
     }
     nlohmann::json result{
@@ -762,7 +788,7 @@ nlohmann::json ScriptRunner::planner_json() const {
         {"tree", tree},
         {"route_lines", m_frame.canvas().route_overlay().size()},
         {"service_lines", service_lines},
-        {"route_colours", colours},
+        {"route_colours", line_colours(m_frame.canvas().route_overlay())},
         {"can_undo", planner.can_undo()},
         {"can_redo", planner.can_redo()},
         {"plan_id", nullptr},
@@ -780,34 +806,17 @@ nlohmann::json ScriptRunner::planner_json() const {
 
 nlohmann::json ScriptRunner::orders_json() const {
     OrdersPanel& orders = m_frame.orders_panel();
-    const auto table = [](const std::vector<std::vector<wxString>>& rows) {
-        nlohmann::json out = nlohmann::json::array();
-        for (const auto& row : rows) {
-            nlohmann::json cells = nlohmann::json::array();
-            for (const wxString& cell : row) {
-                cells.push_back(utf8(cell));
-            }
-            out.push_back(cells);
-        }
-        return out;
-    };
-    nlohmann::json colours = nlohmann::json::array();
-    for (const RouteOverlayLine& line : m_frame.canvas().order_overlay()) {
-        const std::string hex(line.colour.GetAsString(wxC2S_HTML_SYNTAX).utf8_str());
-        if (std::find(colours.begin(), colours.end(), hex) == colours.end()) {
-            colours.push_back(hex);
-        }
-    }
     return {
-        {"rows", table(orders.rows())},
-        {"history", table(orders.history_rows())},
-        {"proposals", table(orders.proposal_rows())},
+        {"rows", table_json(orders.rows())},
+        {"history", table_json(orders.history_rows())},
+        {"proposals", table_json(orders.proposal_rows())},
+        {"observations", table_json(orders.observation_rows())},
         {"selected", orders.selected_numbers()},
         {"marked", orders.marked_numbers()},
         {"chosen_roads", orders.chosen_roads()},
         {"selecting", orders.selecting()},
         {"road_lines", m_frame.canvas().order_overlay().size()},
-        {"road_colours", colours},
+        {"road_colours", line_colours(m_frame.canvas().order_overlay())},
         {"waits_ms", m_order_waits_ms},
         {"waits_marked", m_order_waits_marked},
     };

@@ -1,6 +1,7 @@
 #include "ykm/gui/test_script.hpp"
 
 #include "ykm/gui/map_commands.hpp"
+#include "ykm/gui/orders_model.hpp"
 
 #include "ykm/gis/error.hpp"
 
@@ -27,7 +28,7 @@ constexpr int layer_and_number = -3;
 /// Pixel pairs, at least three of them.
 constexpr int pixel_pairs = -4;
 
-constexpr std::array<ActionSpec, 46> action_specs{{
+constexpr std::array<ActionSpec, 48> action_specs{{
     {"click", ScriptAction::click, 2},
     {"drag", ScriptAction::drag, 4},
     {"boxzoom", ScriptAction::box_zoom, 4},
@@ -74,7 +75,20 @@ constexpr std::array<ActionSpec, 46> action_specs{{
     {"order_call", ScriptAction::order_call, text_argument},
     {"order_cancel", ScriptAction::order_cancel, text_argument},
     {"order_wait", ScriptAction::order_wait, text_argument},
+    {"snow_add", ScriptAction::snow_add, text_argument},
+    {"snow_import", ScriptAction::snow_import, text_argument},
 }};
+
+/// A number of centimetres written in a script; std::nullopt when it is not a number.
+std::optional<double> script_cm(const std::string& text) {
+    double value = 0.0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || error != std::errc{} || end != text.data() + text.size() ||
+        !std::isfinite(value)) {
+        return std::nullopt;
+    }
+    return value;
+}
 
 /// Splits the text of a several-field action and checks its fields; throws naming the item.
 void check_text_fields(ScriptStep& step, std::string_view item) {
@@ -185,6 +199,22 @@ void check_text_fields(ScriptStep& step, std::string_view item) {
                 std::find(statuses.begin(), statuses.end(), step.words[1]) == statuses.end()) {
                 throw bad("expected order_wait:NUMBER,STATUS with a status key");
             }
+        }
+        return;
+    }
+    case ScriptAction::snow_add: {
+        // STATION,TIME,NEW[,DEPTH]: the time holds no comma.
+        step.words = split(4);
+        const bool shaped = (step.words.size() == 3 || step.words.size() == 4) &&
+                            !step.words[0].empty() && parse_jst_time(step.words[1]);
+        const auto new_cm = shaped ? script_cm(step.words[2]) : std::nullopt;
+        const auto depth_cm = step.words.size() == 4 ? script_cm(step.words[3]) : std::nullopt;
+        if (!new_cm || (step.words.size() == 4 && !depth_cm)) {
+            throw bad("expected snow_add:STATION,YYYY-MM-DD HH:MM,NEW_CM[,DEPTH_CM] (Japan time)");
+        }
+        step.numbers = {*new_cm};
+        if (depth_cm) {
+            step.numbers.push_back(*depth_cm);
         }
         return;
     }

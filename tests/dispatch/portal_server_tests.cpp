@@ -22,6 +22,8 @@
 #include <array>
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <string>
 
@@ -412,9 +414,31 @@ BOOST_AUTO_TEST_CASE(a_contractor_sees_only_its_own_issued_orders_and_vehicles) 
     BOOST_TEST(roads["features"].size() == 3U);
     const double lon = roads["features"][0]["geometry"]["coordinates"][0][0];
     BOOST_TEST((lon > 120.0 && lon < 150.0)); // WGS 84, not the project CRS
+    // The map of the list: the roads of its own visible orders only, each naming its order.
+    const json all_roads = json::parse(get(p.port, "/api/roads?open=1", a).body);
+    BOOST_TEST(all_roads["features"].size() == 3U);
+    for (const json& f : all_roads["features"]) {
+        BOOST_TEST(f["properties"]["order"] == own);
+        BOOST_TEST(f["properties"]["status"] == "issued");
+    }
     const HttpAnswer sheet = get(p.port, "/api/orders/" + own + "/sheet.pdf", a);
     BOOST_TEST(sheet.status == 200U);
     BOOST_TEST(sheet.body.rfind("%PDF", 0) == 0U);
+    {
+        // Its QR code leads back to the portal as the contractor reached it.
+        const std::filesystem::path pdf = p.dir / "sheet.pdf";
+        std::ofstream(pdf, std::ios::binary) << sheet.body;
+        const std::string text_file = (p.dir / "sheet.txt").string();
+        BOOST_TEST_REQUIRE(
+            std::system(("pdftotext '" + pdf.string() + "' '" + text_file + "'").c_str()) == 0);
+        std::ifstream in(text_file);
+        const std::string text{std::istreambuf_iterator<char>(in),
+                               std::istreambuf_iterator<char>()};
+        // (The number may wrap onto the next line under the code.)
+        BOOST_TEST(text.find("http://127.0.0.1:" + std::to_string(p.port) + "/#/orders/") !=
+                       std::string::npos,
+                   text);
+    }
     const json vehicles = json::parse(get(p.port, "/api/vehicles", a).body)["vehicles"];
     BOOST_TEST_REQUIRE(vehicles.size() == 1U);
     BOOST_TEST(vehicles[0]["code"] == "A-1");
@@ -425,6 +449,7 @@ BOOST_AUTO_TEST_CASE(a_contractor_sees_only_its_own_issued_orders_and_vehicles) 
     BOOST_TEST(get(p.port, "/api/orders/" + own_draft, v).status == 404U);
     const Login s = log_in(p.port, "staff1");
     BOOST_TEST(json::parse(get(p.port, "/api/orders", s).body)["orders"].size() == 3U);
+    BOOST_TEST(json::parse(get(p.port, "/api/roads", s).body)["features"].size() == 9U);
     BOOST_TEST(json::parse(get(p.port, "/api/vehicles", s).body)["vehicles"].size() == 2U);
 }
 

@@ -330,6 +330,90 @@ BOOST_AUTO_TEST_CASE(roads_chosen_on_the_map_and_proposals_become_orders) {
     keep_picture(dir / "proposed.png");
 }
 
+BOOST_AUTO_TEST_CASE(observations_entered_in_the_window_drive_the_proposals) {
+    TempDir dir;
+    const std::filesystem::path path = dir / "town.ykm";
+    std::string issued;
+    const OrderTown town = make_order_town(path, issued);
+    BOOST_TEST_REQUIRE(town.districts.size() >= 3U);
+    std::string code;
+    std::string other;
+    {
+        data::Project project = data::Project::open(path, data::OpenMode::read_only);
+        for (const dispatch::SnowStation& station :
+             dispatch::DispatchStandards(project).stations()) {
+            if (station.district_id == town.district_ids[2]) {
+                code = station.code;
+            } else if (station.district_id == town.district_ids[0]) {
+                other = station.code;
+            }
+        }
+    }
+    BOOST_TEST_REQUIRE(!code.empty());
+    BOOST_TEST_REQUIRE(!other.empty());
+    // 15 cm of new snow an hour ago in the third district, entered as staff enter it: over the
+    // standard (10 cm), so its roads are proposed at once.
+    const std::int64_t observed_ms = dispatch::now_ms() - 3'600'000;
+    const std::string observed = gui::jst_minute_text(observed_ms);
+    const std::int64_t minute_ms = observed_ms - observed_ms % 60'000;
+    const std::string script =
+        "pane:vehicles,hide;pane:alerts,hide;pane:orders,show;snow_add:" + code + "," + observed +
+        ",15,42";
+    BOOST_TEST_REQUIRE(run_japanese(dir, script, path) == 0,
+                       "yukimichi failed: " << read_text(dir / "stderr.txt"));
+    const nlohmann::json json = nlohmann::json::parse(read_text(dir / "stdout.txt"));
+    const nlohmann::json& proposals = json["orders"]["proposals"];
+    BOOST_TEST_REQUIRE(proposals.size() == 1U, proposals);
+    BOOST_TEST(proposals[0][0].get<std::string>() == town.districts[2]);
+    BOOST_TEST(proposals[0][1].get<std::string>() == code);
+    BOOST_TEST(proposals[0][2].get<std::string>() == "15 ≥ 10 cm");
+    const nlohmann::json& shown = json["orders"]["observations"];
+    BOOST_TEST_REQUIRE(shown.size() == 1U, shown);
+    BOOST_TEST(shown[0] == nlohmann::json::array({code, observed.substr(5), "15 cm", "42 cm"}));
+    {
+        data::Project project = data::Project::open(path, data::OpenMode::read_only);
+        const auto stored = dispatch::DispatchStandards(project).observations(0, observed_ms + 1);
+        BOOST_TEST_REQUIRE(stored.size() == 1U);
+        BOOST_TEST(stored[0].station_code == code);
+        BOOST_TEST(stored[0].time_ms == minute_ms);
+        BOOST_TEST(stored[0].new_snow_cm == 15.0);
+        BOOST_TEST(stored[0].depth_cm.value() == 42.0);
+        BOOST_TEST(stored[0].entered_by == login_name());
+        BOOST_TEST(stored[0].source == "desktop");
+    }
+
+    // A CSV with a bad line stores none of its rows; the same observation again is refused;
+    // a good CSV stores its rows. The window reports both refusals and exits with status 2.
+    const std::filesystem::path bad = dir / "bad.csv";
+    const std::filesystem::path good = dir / "good.csv";
+    const std::string earlier = gui::jst_minute_text(observed_ms - 3'600'000);
+    std::ofstream(bad) << "station,time,new_snow_cm,depth_cm\n"
+                       << other << "," << earlier << ",4,30\n"
+                       << other << "," << observed << ",-3,30\n";
+    std::ofstream(good) << "station,time,new_snow_cm,depth_cm\n"
+                        << other << "," << earlier << ",4,30\n"
+                        << other << "," << observed << ",6,\n";
+    const std::string imports = "pane:orders,show;snow_import:" + bad.string() +
+                                ";snow_add:" + code + "," + observed +
+                                ",15;snow_import:" + good.string();
+    BOOST_TEST(run_japanese(dir, imports, path) == 2);
+    const std::string errors = read_text(dir / "stderr.txt");
+    BOOST_TEST(errors.find(bad.string() + " line 3, field new_snow_cm: '-3' is negative") !=
+                   std::string::npos,
+               errors);
+    BOOST_TEST(errors.find("there is already an observation") != std::string::npos, errors);
+    const nlohmann::json after = nlohmann::json::parse(read_text(dir / "stdout.txt"));
+    BOOST_TEST(after["orders"]["observations"].size() == 3U, after["orders"]["observations"]);
+    data::Project project = data::Project::open(path, data::OpenMode::read_only);
+    const auto stored = dispatch::DispatchStandards(project).observations(0, observed_ms + 1);
+    BOOST_TEST_REQUIRE(stored.size() == 3U);
+    // Newest first: the good file's two rows beside the one entered in the window.
+    BOOST_TEST(stored[0].station_code != stored[1].station_code);
+    BOOST_TEST(stored[2].station_code == other);
+    BOOST_TEST(stored[2].new_snow_cm == 4.0);
+    BOOST_TEST(stored[2].source == "csv:good.csv");
+}
+
 BOOST_AUTO_TEST_CASE(a_shift_click_chooses_the_road_under_the_pointer) {
     TempDir dir;
     const std::filesystem::path path = dir / "town.ykm";

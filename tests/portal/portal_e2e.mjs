@@ -135,6 +135,13 @@ try {
         expect((await card.innerText()).includes('発令'), 'the status has no label');
         expect(await pa.locator(`.card[data-order="${order_b}"]`).count() === 0, `B's order ${order_b} is listed`);
         expect(await pa.locator(`.card[data-order="${order_new}"]`).count() === 0, 'a draft is listed');
+        // The list's map: the roads of its own open orders, in the status colour.
+        await pa.waitForFunction(() => Number(document.querySelector('#orders-map')?.dataset.roads) > 0,
+            null, { timeout: 15000 });
+        const drawn = await pa.locator('#orders-map path.order-road').count();
+        expect(drawn > 0, 'no roads on the list map');
+        expect(await pa.locator('#orders-map path.order-road[stroke="#E69F00"]').count() === drawn,
+            'a road on the list map is not in the issued colour');
         await pa.screenshot({ path: path.join(shots, 'a-list.png'), fullPage: true });
     });
 

@@ -68,6 +68,7 @@ export const api = {
     orders: () => request('GET', '/api/orders'),
     order: (number) => request('GET', `/api/orders/${encodeURIComponent(number)}`),
     roads: (number) => request('GET', `/api/orders/${encodeURIComponent(number)}/roads`),
+    all_roads: () => request('GET', '/api/roads'),
     act: (number, action, reason) => request('POST',
         `/api/orders/${encodeURIComponent(number)}/${encodeURIComponent(action)}`,
         reason ? { reason } : {}),

@@ -66,6 +66,7 @@ const ja = {
     'channel.cli': '市の端末',
 
     'orders.title': '作業指令',
+    'orders.map': '作業指令の路線の地図（色は状態）',
     'orders.filter': '表示する作業指令',
     'orders.filter.open': '未完了',
     'orders.filter.closed': '完了・取消',
@@ -236,6 +237,7 @@ const en = {
     'channel.cli': 'city terminal',
 
     'orders.title': 'Work orders',
+    'orders.map': 'Map of the orders\' roads (colour by status)',
     'orders.filter': 'Orders to show',
     'orders.filter.open': 'Open',
     'orders.filter.closed': 'Done or cancelled',

@@ -61,6 +61,35 @@ export function draw_roads(map, geojson, bbox) {
     return { casing, roads, count: roads.getLayers().length };
 }
 
+/// The roads of many orders (GeoJSON with `order` and `status` on each road), each drawn in its
+/// order's status colour over a dark casing; a tap opens the order. Replaces what `layers` held.
+export function draw_order_roads(map, geojson, colour_of, label_of, open, layers) {
+    for (const layer of layers || []) {
+        layer.remove();
+    }
+    const casing = L.geoJSON(geojson, {
+        style: () => ({ color: '#000000', weight: 9, opacity: 1, lineCap: 'round', lineJoin: 'round' }),
+        interactive: false,
+    }).addTo(map);
+    const roads = L.geoJSON(geojson, {
+        style: (f) => ({ color: colour_of(f.properties.status), weight: 5, opacity: 1,
+            lineCap: 'round', lineJoin: 'round', className: 'order-road' }),
+        onEachFeature: (feature, layer) => {
+            layer.bindTooltip(label_of(feature.properties));
+            layer.on('click', () => open(feature.properties.order));
+        },
+    }).addTo(map);
+    return [casing, roads];
+}
+
+export function fit_layers(map, layers) {
+    const group = L.featureGroup(layers);
+    const bounds = group.getBounds();
+    if (bounds.isValid()) {
+        map.fitBounds(bounds, { padding: [24, 24], maxZoom: 17 });
+    }
+}
+
 export function fit_bbox(map, bbox) {
     if (Array.isArray(bbox) && bbox.length === 4 && bbox.every((v) => Number.isFinite(v))) {
         map.fitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]], { padding: [24, 24], maxZoom: 18 });

@@ -3,7 +3,8 @@
 import { api } from './api.js';
 import { h, replace } from './dom.js';
 import { t, t_key, format_time, format_window, format_km } from './i18n.js';
-import { status_badge, status_style, closed_statuses, is_overdue } from './status.js';
+import { status_badge, status_style, status_name, closed_statuses, is_overdue } from './status.js';
+import { create_map, draw_order_roads, fit_layers } from './map.js';
 
 const filters = ['open', 'closed', 'all'];
 
@@ -83,11 +84,61 @@ export function render_orders(main, app) {
         },
     }, t(`orders.filter.${f}`)));
 
+    const map_el = h('div', { class: 'map orders-map', id: 'orders-map' });
     main.append(h('section', { class: 'orders' },
         h('h1', {}, t('orders.title'), ' ', count),
         h('div', { class: 'filters', role: 'group', 'aria-label': t('orders.filter') }, buttons),
+        map_el,
         empty,
         list));
+    const map = create_map(map_el, t('orders.map'));
+    let road_layers = [];
+    let roads = null; // the last GeoJSON of /api/roads
+    let roads_key = '';
+    let fitted = false;
+
+    // The roads of the orders the filter shows, in their status colours.
+    function draw_map(orders) {
+        if (!roads) {
+            return;
+        }
+        const shown_numbers = new Set(orders.map((o) => o.number));
+        const status_now = new Map(orders.map((o) => [o.number, o.status]));
+        const features = roads.features.filter((f) => shown_numbers.has(f.properties.order))
+            .map((f) => ({ ...f, properties: { ...f.properties,
+                status: status_now.get(f.properties.order) ?? f.properties.status } }));
+        road_layers = draw_order_roads(map, { type: 'FeatureCollection', features },
+            (status) => status_style(status).fill === '#FFFFFF' ? '#999999' : status_style(status).fill,
+            (p) => `${p.order} ${status_name(p.status)}${p.name ? ` ${p.name}` : ''}`,
+            (number) => { location.hash = `#/orders/${encodeURIComponent(number)}`; },
+            road_layers);
+        map_el.dataset.roads = String(features.length);
+        if (!fitted && features.length > 0) {
+            fit_layers(map, road_layers);
+            fitted = true;
+        }
+    }
+
+    // The roads are fetched again only when the set of orders changes (a new order).
+    async function load_roads(orders) {
+        const key = [...app.orders.keys()].sort().join(',');
+        if (key === roads_key) {
+            draw_map(orders);
+            return;
+        }
+        roads_key = key;
+        try {
+            roads = await api.all_roads();
+            if (alive) {
+                draw_map([...app.orders.values()].filter((o) => shown(o, app.filter)));
+            }
+        } catch (e) {
+            roads_key = '';
+            if (alive) {
+                app.handle_error(e);
+            }
+        }
+    }
 
     function draw() {
         const focused = document.activeElement && document.activeElement.dataset
@@ -95,6 +146,9 @@ export function render_orders(main, app) {
         const orders = [...app.orders.values()].filter((o) => shown(o, app.filter)).sort(by_window);
         replace(count, t('orders.count', { n: orders.length }));
         replace(list, orders.map((o) => order_card(o, app)));
+        if (app.orders_loaded) {
+            load_roads(orders);
+        }
         empty.textContent = t(`orders.empty.${app.filter}`);
         empty.hidden = orders.length > 0 || !app.orders_loaded;
         if (focused) {
@@ -130,6 +184,7 @@ export function render_orders(main, app) {
     return {
         cleanup: () => {
             alive = false;
+            map.remove();
         },
         reload: load,
         on_order: () => draw(),

@@ -78,6 +78,10 @@ enum class ScriptAction {
     order_cancel, ///< "order_cancel:REASON": cancels the selected orders
     order_wait,   ///< "order_wait:NUMBER,STATUS": until the list shows the order in that status
                   ///< (60 s at most); the time it took is reported
+    // Snowfall observations (the orders panel's proposals section).
+    snow_add,    ///< "snow_add:STATION,YYYY-MM-DD HH:MM,NEW_CM[,DEPTH_CM]": an observation
+                 ///< entered as the dialog enters it (Japan time)
+    snow_import, ///< "snow_import:PATH": an observations CSV imported without the file dialog
 };
 
 /// One item of a test script.
