@@ -23,6 +23,7 @@ int run_audit(Args& args);
 int run_user(Args& args);
 int run_order(Args& args);
 int run_snow(Args& args);
+int run_report(Args& args);
 // `ykm order propose` (dispatch standards), called by run_order.
 int run_order_propose(Args& args);
 // `ykm plan sheet` and `ykm plan gpx` (driver sheets), called by run_plan.

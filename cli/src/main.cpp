@@ -57,6 +57,9 @@ Commands:
                                 work orders (作業指令) and their status, every change recorded
   order propose PROJECT [--at T] [--create]
                                 the orders the dispatch standards (出動基準) call for
+  report daily PROJECT --date YYYY-MM-DD [--contractor CODE] [-o FILE.csv] [--json]
+                                daily work reports (作業日報) per vehicle and shift from the
+                                GPS log; csv is the file format supported now
   snow station|add|import|list|standard|standards PROJECT ...
                                 snow stations, snowfall observations and dispatch standards
   user add|passwd|disable|enable|list PROJECT ...
@@ -91,7 +94,7 @@ int main(int argc, char** argv) {
         {"fleet", run_fleet},       {"serve", run_serve},         {"track", run_track},
         {"simulate", run_simulate}, {"coverage", run_coverage},   {"carp", run_carp},
         {"plan", run_plan},         {"order", run_order},         {"audit", run_audit},
-        {"user", run_user},         {"snow", run_snow},
+        {"user", run_user},         {"snow", run_snow},           {"report", run_report},
     };
     const auto command = commands.find(all[0]);
     if (command == commands.end()) {

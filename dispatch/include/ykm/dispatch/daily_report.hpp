@@ -1,0 +1,102 @@
+#pragma once
+// Daily work reports (作業日報) per vehicle and shift, computed from the season log, the stored
+// coverage passes and the work orders.
+#include "ykm/data/project.hpp"
+#include "ykm/data/season_log.hpp"
+#include "ykm/dispatch/orders.hpp"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ykm::dispatch {
+
+/// Thresholds of a daily report.
+struct DailyReportOptions {
+    /// A silence longer than this ends a shift.
+    std::int64_t shift_break_ms = 4 * 3'600'000;
+    /// An interval between fixes longer than this is a GPS gap: shown, and counted in no work
+    /// type's time or distance.
+    std::int64_t gap_threshold_ms = 120'000;
+};
+
+/// An interval without fixes longer than the gap threshold (未確認の欠測).
+struct GpsGap {
+    std::int64_t start_ms = 0; ///< the fix before the gap
+    std::int64_t end_ms = 0;   ///< the fix after it
+    [[nodiscard]] std::int64_t duration_ms() const { return end_ms - start_ms; }
+};
+
+/// One direction of a road the vehicle cleared in the shift.
+struct ReportRoad {
+    std::int64_t segment_id = 0;
+    bool forward = true;
+    std::optional<int> priority; ///< 1-3, none for an unclassed road
+    std::string name;
+};
+
+/// A work order whose vehicles (or contractor, when it names no vehicles) include the vehicle
+/// and whose window overlaps the shift.
+struct ReportOrder {
+    std::int64_t id = 0;
+    std::string number;
+    OrderStatus status = OrderStatus::draft;
+};
+
+/// Number of work types (data::WorkType values 0..6), the size of the per-type arrays.
+inline constexpr std::size_t work_type_count = 7;
+
+/// The report of one vehicle's shift.
+struct DailyReport {
+    std::int64_t vehicle_id = 0;
+    std::string vehicle_code;
+    std::int64_t contractor_id = 0;
+    std::string contractor_code;
+    std::string contractor_name;
+    std::int64_t start_ms = 0; ///< first fix of the shift
+    std::int64_t end_ms = 0;   ///< last fix of the shift
+    /// Operating time per work type, indexed by the data::WorkType value; the interval between
+    /// two fixes goes to the earlier fix's type, gaps to none.
+    std::array<std::int64_t, work_type_count> time_ms{};
+    /// Great-circle distance per work type, same indexing; not across gaps, fixes flagged
+    /// speed_jump left out.
+    std::array<double, work_type_count> distance_m{};
+    std::vector<GpsGap> gaps;
+    /// Length × fraction of the vehicle's passes that clear the road (clears_road()) with
+    /// start_ms <= time_ms <= end_ms, by priority class 1, 2, 3.
+    std::array<double, 3> plowed_m_by_class{};
+    std::vector<ReportRoad> roads;   ///< ordered by segment id, forward first
+    std::vector<ReportOrder> orders; ///< ordered by id
+
+    [[nodiscard]] std::int64_t operating_ms() const;
+    [[nodiscard]] std::int64_t gap_ms() const;
+    [[nodiscard]] double total_distance_m() const;
+};
+
+/// The reports of `date_jst` ("YYYY-MM-DD", Asia/Tokyo): one per vehicle and shift that starts
+/// on that date, ordered by vehicle code, then start. A shift is a maximal run of a vehicle's
+/// fixes without a silence longer than options.shift_break_ms; it belongs to the date on which
+/// it starts (a night shift 21:00-06:00 is one report of its first date).
+///
+/// Limits: fixes are read from 00:00 JST of the day before (to tell a shift continuing from the
+/// previous date) to 18:00 JST of the next day; a shift still running at that hour is cut there,
+/// and a shift already running without a break for more than 24 h at 00:00 is taken as starting
+/// on the date.
+///
+/// `contractor_id` limits the reports to that contractor's vehicles. Throws ykm::Error naming
+/// the value when the date is not YYYY-MM-DD or the contractor does not exist.
+std::vector<DailyReport> daily_reports(data::Project& project, std::string_view date_jst,
+                                       std::optional<std::int64_t> contractor_id,
+                                       const DailyReportOptions& options = {});
+
+/// 00:00 JST of `date_jst` as Unix milliseconds; throws ykm::Error when it is not a valid
+/// YYYY-MM-DD date.
+std::int64_t jst_day_start_ms(std::string_view date_jst);
+
+/// The great-circle distance in metres (haversine on a sphere of radius 6,371,008.8 m).
+double great_circle_m(const gis::LonLat& a, const gis::LonLat& b);
+
+} // namespace ykm::dispatch
