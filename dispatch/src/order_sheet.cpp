@@ -5,6 +5,7 @@
 #include "ykm/dispatch/driver_sheet.hpp"
 #include "ykm/dispatch/fleet.hpp"
 #include "ykm/dispatch/position_input.hpp"
+#include "ykm/dispatch/secrets.hpp"
 #include "ykm/gis/error.hpp"
 #include "ykm/gis/map_renderer.hpp"
 #include "ykm/gis/map_view.hpp"
@@ -13,7 +14,6 @@
 
 #include <cairo-pdf.h>
 #include <qrencode.h>
-#include <sodium.h>
 
 #include <nlohmann/json.hpp>
 
@@ -630,18 +630,6 @@ cairo_status_t append_bytes(void* closure, const unsigned char* data,
 
 // ---- attachments ------------------------------------------------------------------------------
 
-std::string sha256_hex(const std::vector<unsigned char>& content) {
-    static const bool ready = sodium_init() >= 0;
-    if (!ready) {
-        throw Error("cannot initialise libsodium for SHA-256");
-    }
-    std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
-    crypto_hash_sha256(digest.data(), content.data(), content.size());
-    std::array<char, crypto_hash_sha256_BYTES * 2 + 1> hex{};
-    sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
-    return hex.data();
-}
-
 std::string order_number(data::Database& db, std::int64_t order_id) {
     data::Statement q(db, "SELECT number FROM orders WHERE id = ?");
     q.bind(1, order_id);
@@ -757,7 +745,8 @@ void attach_to_order(data::Project& project, std::int64_t order_id, const std::s
         {"name", name},
         {"media_type", media_type},
         {"size", content.size()},
-        {"sha256", sha256_hex(content)},
+        {"sha256", sha256_hex(std::string_view(reinterpret_cast<const char*>(content.data()),
+                                               content.size()))},
         {"replaced",
          replaced}}.dump();
     append_audit(db, e);

@@ -329,7 +329,7 @@ json vehicles_json(data::Project& project, const Viewer& viewer) {
     return {{"vehicles", std::move(out)}};
 }
 
-std::string_view media_type_security_headers() {
+std::string_view content_security_policy() {
     return "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
            "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 }
@@ -467,7 +467,7 @@ Response Api::handle(data::Project& project, const Request& request) {
     r.headers.emplace_back("X-Content-Type-Options", "nosniff");
     r.headers.emplace_back("Referrer-Policy", "same-origin");
     r.headers.emplace_back("X-Frame-Options", "DENY");
-    r.headers.emplace_back("Content-Security-Policy", std::string(media_type_security_headers()));
+    r.headers.emplace_back("Content-Security-Policy", std::string(content_security_policy()));
     if (m_tls) {
         r.headers.emplace_back("Strict-Transport-Security", "max-age=31536000");
     }

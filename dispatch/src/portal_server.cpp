@@ -15,6 +15,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -154,18 +155,20 @@ struct Core {
         subscribers.push_back({viewer, s});
     }
 
-    std::size_t stream_count() {
+    /// The open streams with their viewers; closed ones are dropped from the list here, so
+    /// that a season of reconnecting phones does not grow it.
+    std::vector<std::pair<std::shared_ptr<Subscriber>, portal::Viewer>> live_subscribers() {
+        std::vector<std::pair<std::shared_ptr<Subscriber>, portal::Viewer>> live;
         std::lock_guard lock(subscribers_mutex);
-        std::size_t n = 0;
         for (auto it = subscribers.begin(); it != subscribers.end();) {
-            if (it->subscriber.expired()) {
-                it = subscribers.erase(it);
-            } else {
-                ++n;
+            if (auto sub = it->subscriber.lock()) {
+                live.emplace_back(std::move(sub), it->viewer);
                 ++it;
+            } else {
+                it = subscribers.erase(it);
             }
         }
-        return n;
+        return live;
     }
 
     void watch_loop();
@@ -176,17 +179,17 @@ struct Core {
 /// whose viewer may see it; a comment line now and then keeps proxies from closing streams.
 void Core::watch_loop() {
     data::Database db(project_path, data::OpenMode::read_only);
-    auto max_event = [&db] {
-        data::Statement q(db, "SELECT coalesce(max(id), 0) FROM order_events");
-        q.step();
-        return q.column_int64(0);
-    };
     auto data_version = [&db] {
         data::Statement q(db, "PRAGMA data_version");
         q.step();
         return q.column_int64(0);
     };
-    std::int64_t last_event = max_event();
+    std::int64_t last_event = 0;
+    {
+        data::Statement q(db, "SELECT coalesce(max(id), 0) FROM order_events");
+        q.step();
+        last_event = q.column_int64(0);
+    }
     std::int64_t version = data_version();
     auto next_heartbeat = std::chrono::steady_clock::now() + options.event_heartbeat;
     while (true) {
@@ -203,26 +206,24 @@ void Core::watch_loop() {
             const std::int64_t v = data_version();
             if (v != version) {
                 version = v;
-                data::Statement q(db, "SELECT DISTINCT order_id FROM order_events WHERE id > ?");
+                // The newest event read becomes the mark, so that events committed after this
+                // query are read next time, not skipped.
+                data::Statement q(db, "SELECT id, order_id FROM order_events WHERE id > ? "
+                                      "ORDER BY id");
                 q.bind(1, last_event);
                 std::vector<std::int64_t> ids;
                 std::string where;
                 while (q.step()) {
-                    ids.push_back(q.column_int64(0));
-                    where += where.empty() ? "o.id IN (?" : ", ?";
+                    last_event = q.column_int64(0);
+                    const std::int64_t order_id = q.column_int64(1);
+                    if (std::find(ids.begin(), ids.end(), order_id) == ids.end()) {
+                        ids.push_back(order_id);
+                        where += where.empty() ? "o.id IN (?" : ", ?";
+                    }
                 }
-                last_event = max_event();
                 if (!ids.empty()) {
                     const auto summaries = portal::order_summaries(db, where + ")", ids);
-                    std::vector<std::pair<std::shared_ptr<Subscriber>, portal::Viewer>> targets;
-                    {
-                        std::lock_guard lock(subscribers_mutex);
-                        for (const auto& s : subscribers) {
-                            if (auto sub = s.subscriber.lock()) {
-                                targets.emplace_back(std::move(sub), s.viewer);
-                            }
-                        }
-                    }
+                    const auto targets = live_subscribers();
                     for (const auto& summary : summaries) {
                         auto text = std::make_shared<const std::string>(
                             "event: order\ndata: " +
@@ -244,11 +245,8 @@ void Core::watch_loop() {
         if (std::chrono::steady_clock::now() >= next_heartbeat) {
             next_heartbeat = std::chrono::steady_clock::now() + options.event_heartbeat;
             auto beat = std::make_shared<const std::string>(": keep-alive\n\n");
-            std::lock_guard lock(subscribers_mutex);
-            for (const auto& s : subscribers) {
-                if (auto sub = s.subscriber.lock()) {
-                    sub->send(beat);
-                }
+            for (const auto& [sub, viewer] : live_subscribers()) {
+                sub->send(beat);
             }
         }
     }
@@ -656,7 +654,7 @@ bool PortalServer::tls() const {
 
 PortalStats PortalServer::stats() const {
     return PortalStats{m_impl->requests.load(), m_impl->errors.load(),
-                       static_cast<std::uint64_t>(m_impl->stream_count()),
+                       static_cast<std::uint64_t>(m_impl->live_subscribers().size()),
                        m_impl->events_sent.load()};
 }
 
