@@ -1,5 +1,6 @@
 #include "args.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <sstream>
@@ -118,6 +119,35 @@ std::vector<std::string> split_list(const std::string& text) {
         }
     }
     return out;
+}
+
+std::pair<int, int> parse_pixel_size(const std::string& text, const std::string& what, int min_px) {
+    const auto x = text.find('x');
+    int w = 0;
+    int h = 0;
+    try {
+        if (x == std::string::npos || x == 0 || x + 1 >= text.size()) {
+            throw std::invalid_argument(text);
+        }
+        const std::string ws = text.substr(0, x);
+        const std::string hs = text.substr(x + 1);
+        std::size_t used_w = 0;
+        std::size_t used_h = 0;
+        w = std::stoi(ws, &used_w);
+        h = std::stoi(hs, &used_h);
+        if (used_w != ws.size() || used_h != hs.size() || !std::isdigit(ws[0]) ||
+            !std::isdigit(hs[0])) {
+            throw std::invalid_argument(text);
+        }
+    } catch (const std::exception&) {
+        throw UsageError(what + " '" + text + "' is not WIDTHxHEIGHT in pixels");
+    }
+    constexpr int max_px = 16384;
+    if (w < min_px || h < min_px || w > max_px || h > max_px) {
+        throw UsageError(what + " '" + text + "' is outside " + std::to_string(min_px) + "x" +
+                         std::to_string(min_px) + " to 16384x16384 pixels");
+    }
+    return {w, h};
 }
 
 } // namespace ykm::cli

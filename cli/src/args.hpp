@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace ykm::cli {
@@ -55,5 +56,9 @@ std::string login_name();
 double parse_non_negative(const std::string& text, const std::string& what);
 /// A whole number of at least 0 given for `what`; throws UsageError naming `what` otherwise.
 std::uint64_t parse_whole_number(const std::string& text, const std::string& what);
+/// A picture size "WIDTHxHEIGHT" in pixels given for `what` (e.g. "render: --size"), each side
+/// from `min_px` to 16384; throws UsageError naming `what` and the text otherwise.
+std::pair<int, int> parse_pixel_size(const std::string& text, const std::string& what,
+                                     int min_px = 1);
 
 } // namespace ykm::cli

@@ -61,34 +61,6 @@ std::vector<double> parse_numbers(const std::string& option, const std::string& 
     return values;
 }
 
-std::pair<int, int> parse_size(const std::string& text) {
-    const auto x = text.find('x');
-    int w = 0;
-    int h = 0;
-    try {
-        std::size_t used_w = 0;
-        std::size_t used_h = 0;
-        if (x == std::string::npos) {
-            throw std::invalid_argument(text);
-        }
-        const std::string ws = text.substr(0, x);
-        const std::string hs = text.substr(x + 1);
-        w = std::stoi(ws, &used_w);
-        h = std::stoi(hs, &used_h);
-        if (used_w != ws.size() || used_h != hs.size() || !std::isdigit(ws[0]) ||
-            !std::isdigit(hs[0])) {
-            throw std::invalid_argument(text);
-        }
-    } catch (const std::exception&) {
-        throw UsageError("render: --size '" + text + "' is not WIDTHxHEIGHT in pixels");
-    }
-    constexpr int max_px = 16384;
-    if (w < 1 || h < 1 || w > max_px || h > max_px) {
-        throw UsageError("render: --size '" + text + "' is outside 1x1 to 16384x16384 pixels");
-    }
-    return {w, h};
-}
-
 // Today in Japan: JST is UTC+9 all year (no daylight saving since 1951).
 std::string today_in_japan() {
     const auto now = std::chrono::system_clock::now() + std::chrono::hours(9);
@@ -132,7 +104,8 @@ int run_render(Args& args) {
     if (lang != "ja" && lang != "en") {
         throw UsageError("render: --lang '" + lang + "' is not ja or en");
     }
-    const auto [width, height] = size_text ? parse_size(*size_text) : std::pair{1600, 1000};
+    const auto [width, height] =
+        size_text ? parse_pixel_size(*size_text, "render: --size") : std::pair{1600, 1000};
     if (bbox_text && (center_text || scale_text)) {
         throw UsageError("render: --bbox and --center/--scale exclude each other");
     }

@@ -3,8 +3,12 @@
 
 #include "commands.hpp"
 
+#include "progress.hpp"
 #include "ykm/data/project.hpp"
+#include "ykm/data/season_log.hpp"
+#include "ykm/dispatch/daily_report.hpp"
 #include "ykm/dispatch/position_input.hpp"
+#include "ykm/dispatch/season_simulator.hpp"
 #include "ykm/dispatch/simulator.hpp"
 #include "ykm/gis/error.hpp"
 #include "ykm/gis/road_graph.hpp"
@@ -44,6 +48,8 @@ constexpr const char* simulate_usage =
     R"(usage: ykm simulate PROJECT --vehicles N (--to http://HOST:PORT | --out FILE.csv)
            [--interval S] [--noise M] [--dropout P] [--speed-up X] [--duration S]
            [--seed N] [--start ISO8601|now]
+       ykm simulate PROJECT --season --vehicles N --nights K [--start YYYY-MM-DD]
+           [--interval S] [--noise M] [--dropout P] [--seed N] [--night-hours 21-5]
 
 Drives N simulated plows over the project's roads: each leaves the depot nearest its district,
 serves its district's roads (both directions, priority class 1 first) with the blade down and
@@ -69,6 +75,15 @@ districts), then sim-001, sim-002, ...
   --seed N                the same seed drives the same plows (default 1)
   --start T               simulated time of the start: ISO 8601 with a zone, Unix seconds, or
                           now (default now)
+
+With --season it writes a synthetic season straight into the project, for benchmarks: K nights
+of work from the date --start (default 2026-12-01; about three nights in ten have no snow and
+are skipped), each from --night-hours (Japan time, default 21-5: 21:00 to 05:00) with every
+vehicle setting out up to 30 minutes late. Vehicles sim-001, sim-002, ... (and contractors
+SIM01, ...) are added to the fleet when it has fewer than N vehicles with device ids. The fixes
+go to the season log, the driven roads to the coverage passes; graders report 路面整正, rotary
+blowers 拡幅除雪, dump trucks 運搬排雪 and the others 新雪除雪 while they serve. Prints the
+counts, the time taken and the season log's bytes per fix.
 )";
 
 std::optional<double> number_option(const std::optional<std::string>& text, const std::string& name,
@@ -556,12 +571,105 @@ int send_fixes(const Settings& s, dispatch::PlowSimulator& simulator) {
     return 0;
 }
 
+// ---- --season ------------------------------------------------------------------------------
+
+/// "21-5" as (21, 5).
+std::pair<int, int> night_hours(const std::string& text) {
+    const auto dash = text.find('-');
+    int from = -1;
+    int to = -1;
+    if (dash != std::string::npos) {
+        const char* end = text.data() + text.size();
+        const auto a = std::from_chars(text.data(), text.data() + dash, from);
+        const auto b = std::from_chars(text.data() + dash + 1, end, to);
+        if (a.ec != std::errc{} || a.ptr != text.data() + dash || b.ec != std::errc{} ||
+            b.ptr != end) {
+            from = to = -1;
+        }
+    }
+    if (from < 0 || from > 23 || to < 0 || to > 23 || from == to) {
+        throw UsageError("simulate: --night-hours '" + text +
+                         "' is not two different hours FROM-TO from 0 to 23, like 21-5");
+    }
+    return {from, to};
+}
+
+int run_season(Args& args) {
+    dispatch::SeasonOptions o;
+    const auto vehicles = integer_option(args.take("--vehicles"), "--vehicles", 1, 100'000);
+    const auto nights = integer_option(args.take("--nights"), "--nights", 1, 3660);
+    if (const auto start = args.take("--start")) {
+        try {
+            (void)dispatch::jst_day_start_ms(*start);
+        } catch (const Error&) {
+            throw UsageError("simulate: --start '" + *start + "' is not a date YYYY-MM-DD");
+        }
+        o.start_date = *start;
+    }
+    o.interval_s = number_option(args.take("--interval"), "--interval", 0.1, 3600.0).value_or(5.0);
+    o.noise_m = number_option(args.take("--noise"), "--noise", 0.0, 1000.0).value_or(10.0);
+    o.dropout = number_option(args.take("--dropout"), "--dropout", 0.0, 0.99).value_or(0.0);
+    o.seed =
+        integer_option(args.take("--seed"), "--seed", 0, std::numeric_limits<std::uint64_t>::max())
+            .value_or(1);
+    if (const auto hours = args.take("--night-hours")) {
+        std::tie(o.night_start_hour, o.night_end_hour) = night_hours(*hours);
+    }
+    for (const char* other : {"--to", "--out", "--speed-up", "--duration"}) {
+        if (args.take(other)) {
+            throw UsageError(std::string("simulate: ") + other + " does not go with --season");
+        }
+    }
+    const auto rest = args.positional(1, 1, "PROJECT --season --vehicles N --nights K");
+    if (!vehicles || !nights) {
+        throw UsageError("simulate: --season needs --vehicles N and --nights K (see ykm simulate "
+                         "--help)");
+    }
+    o.vehicles = static_cast<std::size_t>(*vehicles);
+    o.nights = static_cast<std::size_t>(*nights);
+    o.actor = login_name();
+
+    data::Project project = data::Project::open(rest[0]);
+    const Clock::time_point started = Clock::now();
+    const data::Progress bar = terminal_progress();
+    dispatch::SeasonResult result;
+    {
+        ProgressLine line;
+        result = dispatch::simulate_season(project, o, [&](const dispatch::SeasonProgress& p) {
+            if (bar) {
+                bar("night " + std::to_string(p.nights_done) + "/" + std::to_string(p.nights) +
+                        ", " + std::to_string(p.fixes_written) + " fixes",
+                    static_cast<double>(p.nights_done) / static_cast<double>(p.nights));
+            }
+        });
+    }
+    const double elapsed_s = std::chrono::duration<double>(Clock::now() - started).count();
+    const data::SeasonLogStats stats = data::SeasonLog(project.database()).stats();
+    std::printf("%s: %zu nights from %s to %s, %zu vehicles (%zu added, %zu contractors added)\n"
+                "%llu fixes, %llu passes, %zu hourly coverage summaries in %.1f s (%.0f fixes/s)\n"
+                "season log: %lld fixes in %lld blocks, %.2f bytes per fix\n",
+                rest[0].c_str(), result.nights.size(), result.nights.front().date_jst.c_str(),
+                result.nights.back().date_jst.c_str(), result.vehicles.size(),
+                result.vehicles_created, result.contractors_created,
+                static_cast<unsigned long long>(result.fixes),
+                static_cast<unsigned long long>(result.passes), result.coverage_hours, elapsed_s,
+                static_cast<double>(result.fixes) / std::max(elapsed_s, 1e-9),
+                static_cast<long long>(stats.fix_count), static_cast<long long>(stats.block_count),
+                stats.fix_count > 0
+                    ? static_cast<double>(stats.stored_bytes) / static_cast<double>(stats.fix_count)
+                    : 0.0);
+    return 0;
+}
+
 } // namespace
 
 int run_simulate(Args& args) {
     if (args.flag("--help")) {
         std::fputs(simulate_usage, stdout);
         return 0;
+    }
+    if (args.flag("--season")) {
+        return run_season(args);
     }
     Settings s;
     const auto vehicles = integer_option(args.take("--vehicles"), "--vehicles", 1, 100'000);

@@ -24,6 +24,8 @@ int run_user(Args& args);
 int run_order(Args& args);
 int run_snow(Args& args);
 int run_report(Args& args);
+int run_fees(Args& args);
+int run_replay(Args& args);
 // `ykm order propose` (dispatch standards), called by run_order.
 int run_order_propose(Args& args);
 // `ykm plan sheet` and `ykm plan gpx` (driver sheets), called by run_plan.
@@ -33,5 +35,15 @@ int run_plan_gpx(Args& args);
 int run_order_sheet(Args& args);
 int run_order_attachments(Args& args);
 int run_order_attachment(Args& args);
+// `ykm report storm` (storm KPIs), called by run_report.
+int run_report_storm(Args& args);
+// `ykm report confirm` and `ykm report confirmations` (confirmed daily reports), called by
+// run_report.
+int run_report_confirm(Args& args);
+int run_report_confirmations(Args& args);
+
+// `ykm report fees` and `ykm report gap confirm|unconfirm` (cmd_fees.cpp), called by run_report.
+int run_report_fees(Args& args);
+int run_report_gap(Args& args);
 
 } // namespace ykm::cli

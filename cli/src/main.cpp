@@ -60,6 +60,18 @@ Commands:
   report daily PROJECT --date YYYY-MM-DD [--contractor CODE] [-o FILE.csv] [--json]
                                 daily work reports (作業日報) per vehicle and shift from the
                                 GPS log; csv is the file format supported now
+  report storm PROJECT [--from T1 --to T2 | --list] [--chart FILE.png|pdf] [-o FILE.csv|xlsx]
+                                storm KPIs: km cleared by class since dispatch, time to
+                                clear class-1 roads per district, vehicles by state
+  replay PROJECT --at T -o SNAPSHOT.png | --from T1 --to T2 [--fps F] [--speed X] -o DIR/|FILE.mp4
+                                the fleet and coverage as they were at T, or a replay video
+  report fees PROJECT --month YYYY-MM [--contractor CODE] [-o FILE.csv|xlsx|pdf] [--json]
+                                the month's fees (委託料) per contractor and vehicle, standby pay
+  report gap confirm|unconfirm PROJECT --vehicle CODE --start T [--work TYPE]
+                                count a GPS gap of a daily report as work, or take it back
+  fees rates|rate|standby|season|holiday PROJECT ...
+                                fee tables per machine type, day kind and time band; standby
+                                terms, season dates, the project's holidays
   snow station|add|import|list|standard|standards PROJECT ...
                                 snow stations, snowfall observations and dispatch standards
   user add|passwd|disable|enable|list PROJECT ...
@@ -95,6 +107,7 @@ int main(int argc, char** argv) {
         {"simulate", run_simulate}, {"coverage", run_coverage},   {"carp", run_carp},
         {"plan", run_plan},         {"order", run_order},         {"audit", run_audit},
         {"user", run_user},         {"snow", run_snow},           {"report", run_report},
+        {"replay", run_replay},     {"fees", run_fees},
     };
     const auto command = commands.find(all[0]);
     if (command == commands.end()) {

@@ -359,9 +359,68 @@ CREATE TABLE order_attachments (
     create_spatial_index(db, "snow_stations");
 }
 
+// Version 6: fees (rate tables per machine type, day kind and time band; standby terms; extra
+// holidays), daily-report confirmations (staff-confirmed GPS gaps, locked reports), and hourly
+// summaries of the coverage passes for replay.
+void migrate_5_to_6(Database& db, int /*srid*/) {
+    db.exec(R"sql(
+CREATE TABLE fee_rates (
+    id INTEGER PRIMARY KEY,
+    machine_type TEXT NOT NULL,
+    day_kind TEXT NOT NULL CHECK (day_kind IN ('weekday', 'holiday')),
+    band_start_min INTEGER NOT NULL CHECK (band_start_min >= 0 AND band_start_min < 1440),
+    band_end_min INTEGER NOT NULL CHECK (band_end_min > band_start_min AND band_end_min <= 1440),
+    yen_per_hour INTEGER NOT NULL CHECK (yen_per_hour >= 0),
+    name TEXT NOT NULL DEFAULT '',
+    UNIQUE (machine_type, day_kind, band_start_min)
+);
+CREATE TABLE standby_terms (
+    machine_type TEXT PRIMARY KEY NOT NULL,
+    standard_hours REAL NOT NULL CHECK (standard_hours >= 0),
+    yen_per_hour INTEGER NOT NULL CHECK (yen_per_hour >= 0)
+) WITHOUT ROWID;
+CREATE TABLE holidays (
+    date TEXT PRIMARY KEY NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    name TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+CREATE TABLE gap_confirmations (
+    id INTEGER PRIMARY KEY,
+    vehicle_id INTEGER NOT NULL REFERENCES vehicles (id),
+    start_ms INTEGER NOT NULL,
+    end_ms INTEGER NOT NULL CHECK (end_ms > start_ms),
+    work INTEGER NOT NULL CHECK (work >= 0 AND work <= 6),
+    note TEXT NOT NULL DEFAULT '',
+    confirmed_by TEXT NOT NULL,
+    confirmed_ms INTEGER NOT NULL,
+    UNIQUE (vehicle_id, start_ms)
+);
+CREATE TABLE report_confirmations (
+    id INTEGER PRIMARY KEY,
+    vehicle_id INTEGER NOT NULL REFERENCES vehicles (id),
+    report_date TEXT NOT NULL,
+    shift_start_ms INTEGER NOT NULL,
+    content TEXT NOT NULL,
+    content_sha256 TEXT NOT NULL,
+    confirmed_by TEXT NOT NULL,
+    channel TEXT NOT NULL CHECK (channel IN ('desktop', 'portal', 'cli')),
+    confirmed_ms INTEGER NOT NULL,
+    UNIQUE (vehicle_id, shift_start_ms)
+);
+CREATE INDEX report_confirmations_date ON report_confirmations (report_date);
+CREATE TRIGGER report_confirmations_no_update BEFORE UPDATE ON report_confirmations
+BEGIN SELECT RAISE(ABORT, 'a confirmed daily report is locked'); END;
+CREATE TRIGGER report_confirmations_no_delete BEFORE DELETE ON report_confirmations
+BEGIN SELECT RAISE(ABORT, 'a confirmed daily report is locked'); END;
+CREATE TABLE coverage_hours (
+    hour_ms INTEGER PRIMARY KEY,
+    data BLOB NOT NULL
+);
+)sql");
+}
+
 using Migration = void (*)(Database&, int);
 constexpr std::array<Migration, current_schema_version> migrations{
-    migrate_0_to_1, migrate_1_to_2, migrate_2_to_3, migrate_3_to_4, migrate_4_to_5};
+    migrate_0_to_1, migrate_1_to_2, migrate_2_to_3, migrate_3_to_4, migrate_4_to_5, migrate_5_to_6};
 
 void run_migrations(Database& db, int from, int srid) {
     for (int v = from; v < current_schema_version; ++v) {

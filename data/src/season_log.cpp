@@ -933,6 +933,108 @@ std::vector<Fix> SeasonLog::range(std::int64_t from_ms, std::int64_t to_ms) {
     return out;
 }
 
+std::optional<Fix> SeasonLog::last_before(std::int64_t vehicle_id, std::int64_t time_ms,
+                                          std::uint8_t skip_flags) {
+    const auto usable = [&](const Packed& p) {
+        return ((p.state >> flags_shift) & skip_flags) == 0;
+    };
+    std::optional<Packed> best;
+    // A vehicle's blocks never overlap in time: walk back from the last one starting before T
+    // until one holds a usable fix.
+    Statement blocks(m_db, "SELECT id, vehicle_id, data FROM fix_blocks WHERE vehicle_id = ? "
+                           "AND first_ms < ? ORDER BY first_ms DESC");
+    blocks.bind(1, vehicle_id).bind(2, time_ms);
+    while (!best && blocks.step()) {
+        const std::vector<Packed> block = read_block(m_db, blocks, 0, 1, 2, time_ms - 1);
+        for (auto p = block.rbegin(); p != block.rend(); ++p) {
+            if (p->time_ms < time_ms && usable(*p)) {
+                best = *p;
+                break;
+            }
+        }
+    }
+    Statement tail(m_db, "SELECT time_ms, fix FROM fix_tail WHERE vehicle_id = ? AND time_ms < ? "
+                         "AND time_ms > ? ORDER BY time_ms DESC");
+    tail.bind(1, vehicle_id)
+        .bind(2, time_ms)
+        .bind(3, best ? best->time_ms : std::numeric_limits<std::int64_t>::min());
+    while (tail.step()) {
+        const Packed p = read_tail(m_db, tail, vehicle_id, 0, 1);
+        if (usable(p)) {
+            best = p;
+            break;
+        }
+    }
+    if (!best) {
+        return std::nullopt;
+    }
+    return unpack(*best, vehicle_id);
+}
+
+std::optional<std::pair<std::int64_t, std::int64_t>> SeasonLog::extent() {
+    std::optional<std::int64_t> first;
+    std::optional<std::int64_t> last;
+    const auto widen = [&](std::int64_t lo, std::int64_t hi) {
+        first = first ? std::min(*first, lo) : lo;
+        last = last ? std::max(*last, hi) : hi;
+    };
+    Statement starts(m_db, "SELECT min(first_ms), max(first_ms) FROM fix_blocks");
+    if (starts.step() && !starts.is_null(0)) {
+        // A block spans at most block_span_ms: the last fix is in a block that starts within
+        // that of the latest start.
+        Statement end(m_db, "SELECT max(last_ms) FROM fix_blocks WHERE first_ms >= ?");
+        end.bind(1, saturating_sub(starts.column_int64(1), block_span_ms));
+        if (end.step() && !end.is_null(0)) {
+            widen(starts.column_int64(0), end.column_int64(0));
+        }
+    }
+    Statement tail(m_db, "SELECT min(time_ms), max(time_ms) FROM fix_tail");
+    if (tail.step() && !tail.is_null(0)) {
+        widen(tail.column_int64(0), tail.column_int64(1));
+    }
+    if (!first) {
+        return std::nullopt;
+    }
+    return std::pair{*first, *last};
+}
+
+std::vector<std::int64_t> SeasonLog::vehicles() {
+    std::vector<std::int64_t> ids;
+    Statement next(m_db, "SELECT min(vehicle_id) FROM fix_blocks WHERE vehicle_id > ?");
+    std::int64_t after = std::numeric_limits<std::int64_t>::min();
+    while (true) {
+        next.bind(1, after);
+        if (!next.step() || next.is_null(0)) {
+            break;
+        }
+        after = next.column_int64(0);
+        next.reset();
+        ids.push_back(after);
+    }
+    Statement tail(m_db, "SELECT DISTINCT vehicle_id FROM fix_tail");
+    while (tail.step()) {
+        ids.push_back(tail.column_int64(0));
+    }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+}
+
+std::vector<std::int64_t> SeasonLog::vehicles(std::int64_t from_ms, std::int64_t to_ms) {
+    std::vector<std::int64_t> ids;
+    if (from_ms >= to_ms) {
+        return ids;
+    }
+    Statement query(m_db, "SELECT vehicle_id FROM fix_tail WHERE time_ms >= ?1 AND time_ms < ?2 "
+                          "UNION SELECT vehicle_id FROM fix_blocks WHERE first_ms < ?2 AND "
+                          "first_ms >= ?3 AND last_ms >= ?1 ORDER BY 1");
+    query.bind(1, from_ms).bind(2, to_ms).bind(3, saturating_sub(from_ms, block_span_ms));
+    while (query.step()) {
+        ids.push_back(query.column_int64(0));
+    }
+    return ids;
+}
+
 std::vector<Fix> SeasonLog::at(std::int64_t time_ms, std::int64_t max_age_ms) {
     std::vector<Fix> out;
     if (max_age_ms < 0) {

@@ -97,6 +97,28 @@ void insert_passes(data::Database& db, std::span<const Pass> passes) {
     }
 }
 
+// Removes the hourly summaries (coverage_hours, see replay.hpp) of the hours the passes fall in,
+// and with a window those of the hours overlapping [from_ms, to_ms): they are stale now.
+void invalidate_summaries(data::Database& db, std::span<const Pass> passes,
+                          std::optional<std::pair<std::int64_t, std::int64_t>> window = {}) {
+    constexpr std::int64_t hour_ms = 3'600'000;
+    const auto hour_of = [](std::int64_t t) {
+        const std::int64_t h = t / hour_ms * hour_ms;
+        return h > t ? h - hour_ms : h;
+    };
+    data::Statement remove(db, "DELETE FROM coverage_hours WHERE hour_ms >= ? AND hour_ms < ?");
+    if (window && window->first < window->second) {
+        remove.bind(1, hour_of(window->first)).bind(2, window->second).run();
+    }
+    std::set<std::int64_t> hours;
+    for (const Pass& p : passes) {
+        hours.insert(hour_of(p.time_ms));
+    }
+    for (std::int64_t h : hours) {
+        remove.bind(1, h).bind(2, h + 1).run();
+    }
+}
+
 std::vector<Pass> read_passes(data::Statement& query) {
     std::vector<Pass> passes;
     while (query.step()) {
@@ -149,30 +171,6 @@ std::vector<Pass> match_window(data::SeasonLog& log, gis::CoordinateTransform& t
         passes_from_traversals(graph, vehicle_id, traversals, fixes, 0, min_fraction);
     std::erase_if(passes, [&](const Pass& p) { return p.time_ms < from_ms || p.time_ms >= to_ms; });
     return passes;
-}
-
-// The first and last fix time in the season log (schema v2 tables fix_tail and fix_blocks).
-std::optional<std::pair<std::int64_t, std::int64_t>> season_log_extent(data::Database& db) {
-    data::Statement extent(db, "SELECT min(lo), max(hi) FROM ("
-                               "SELECT min(time_ms) AS lo, max(time_ms) AS hi FROM fix_tail "
-                               "UNION ALL SELECT min(first_ms), max(last_ms) FROM fix_blocks)");
-    if (!extent.step() || extent.is_null(0)) {
-        return std::nullopt;
-    }
-    return std::pair{extent.column_int64(0), extent.column_int64(1)};
-}
-
-std::vector<std::int64_t> logged_vehicles(data::Database& db, std::int64_t from_ms,
-                                          std::int64_t to_ms) {
-    data::Statement query(db, "SELECT vehicle_id FROM fix_tail WHERE time_ms >= ?1 AND "
-                              "time_ms < ?2 UNION SELECT vehicle_id FROM fix_blocks WHERE "
-                              "last_ms >= ?1 AND first_ms < ?2 ORDER BY 1");
-    query.bind(1, from_ms).bind(2, to_ms);
-    std::vector<std::int64_t> ids;
-    while (query.step()) {
-        ids.push_back(query.column_int64(0));
-    }
-    return ids;
 }
 
 } // namespace
@@ -313,6 +311,7 @@ void CoverageStore::add(std::span<const Pass> passes) {
     }
     data::Transaction tx(m_db);
     insert_passes(m_db, passes);
+    invalidate_summaries(m_db, passes);
     tx.commit();
 }
 
@@ -323,6 +322,7 @@ void CoverageStore::replace(std::int64_t vehicle_id, std::int64_t from_ms, std::
                                  "time_ms >= ? AND time_ms < ?");
     remove.bind(1, vehicle_id).bind(2, from_ms).bind(3, to_ms).run();
     insert_passes(m_db, passes);
+    invalidate_summaries(m_db, passes, std::pair{from_ms, to_ms});
     tx.commit();
 }
 
@@ -472,7 +472,7 @@ RebuildSummary rebuild_all_coverage(data::Project& project, std::optional<std::i
                                     std::optional<std::int64_t> to_ms,
                                     const gis::MatchParameters& params, double min_fraction) {
     RebuildSummary summary;
-    const auto extent = season_log_extent(project.database());
+    const auto extent = data::SeasonLog(project.database()).extent();
     if (!extent && (!from_ms || !to_ms)) {
         return summary;
     }
@@ -483,7 +483,7 @@ RebuildSummary rebuild_all_coverage(data::Project& project, std::optional<std::i
     }
     const gis::RoadGraph graph(project.load_road_network());
     for (std::int64_t vehicle :
-         logged_vehicles(project.database(), summary.from_ms, summary.to_ms)) {
+         data::SeasonLog(project.database()).vehicles(summary.from_ms, summary.to_ms)) {
         summary.passes += rebuild_coverage(project, graph, vehicle, summary.from_ms, summary.to_ms,
                                            params, min_fraction)
                               .size();

@@ -1,12 +1,18 @@
 #include "ykm/dispatch/daily_report.hpp"
 
+#include "ykm/dispatch/audit_log.hpp"
 #include "ykm/dispatch/coverage.hpp"
 #include "ykm/dispatch/fleet.hpp"
+#include "ykm/dispatch/position_input.hpp"
+#include "ykm/dispatch/report_confirmations.hpp"
 #include "ykm/gis/error.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <map>
 #include <numbers>
 #include <numeric>
 #include <set>
@@ -53,34 +59,94 @@ std::vector<std::pair<std::size_t, std::size_t>> shifts_of(const std::vector<dat
     return shifts;
 }
 
+// Confirmed gaps of one vehicle: start -> (end, confirmation).
+using Confirmations = std::map<std::int64_t, std::pair<std::int64_t, GapConfirmation>>;
+
+Confirmations confirmations_of(data::Database& db, std::int64_t vehicle_id, std::int64_t from_ms,
+                               std::int64_t to_ms) {
+    Confirmations out;
+    data::Statement q(db, "SELECT id, start_ms, end_ms, work, note, confirmed_by, confirmed_ms "
+                          "FROM gap_confirmations WHERE vehicle_id = ? AND start_ms >= ? AND "
+                          "start_ms < ?");
+    q.bind(1, vehicle_id).bind(2, from_ms).bind(3, to_ms);
+    while (q.step()) {
+        GapConfirmation c;
+        c.id = q.column_int64(0);
+        c.work = static_cast<data::WorkType>(q.column_int(3));
+        c.note = q.column_text(4);
+        c.confirmed_by = q.column_text(5);
+        c.confirmed_ms = q.column_int64(6);
+        out.emplace(q.column_int64(1), std::make_pair(q.column_int64(2), std::move(c)));
+    }
+    return out;
+}
+
+void add_interval(DailyReport& report, const OperatingInterval& next) {
+    if (!report.intervals.empty()) {
+        OperatingInterval& last = report.intervals.back();
+        if (last.end_ms == next.start_ms && last.work == next.work && !last.confirmed_gap &&
+            !next.confirmed_gap) {
+            last.end_ms = next.end_ms;
+            last.last_fix = next.last_fix;
+            return;
+        }
+    }
+    report.intervals.push_back(next);
+}
+
 void add_track(DailyReport& report, const std::vector<data::Fix>& fixes, std::size_t first,
-               std::size_t last, std::int64_t gap_threshold_ms) {
-    // The last fix not flagged speed_jump, and whether a gap lies between it and the current fix.
+               std::size_t last, std::int64_t gap_threshold_ms, const Confirmations& confirmed) {
+    // The last fix not flagged speed_jump, and whether an unconfirmed gap lies between it and the
+    // current fix.
     std::optional<std::size_t> good;
     bool gap_since_good = false;
+    data::WorkType step_work = data::WorkType::unknown;
     for (std::size_t i = first; i < last; ++i) {
         const data::Fix& fix = fixes[i];
+        report.fix_times_ms.push_back(fix.time_ms);
         if (i > first) {
             const data::Fix& before = fixes[i - 1];
             const std::int64_t interval = fix.time_ms - before.time_ms;
+            step_work = before.work;
+            bool counted = true;
+            bool confirmed_gap = false;
             if (interval > gap_threshold_ms) {
-                report.gaps.push_back(GpsGap{before.time_ms, fix.time_ms});
-                gap_since_good = true;
-            } else {
-                report.time_ms[static_cast<std::size_t>(before.work)] += interval;
+                GpsGap gap{before.time_ms, fix.time_ms, std::nullopt};
+                const auto c = confirmed.find(before.time_ms);
+                if (c != confirmed.end() && c->second.first == fix.time_ms) {
+                    gap.confirmation = c->second.second;
+                    step_work = gap.confirmation->work;
+                    confirmed_gap = true;
+                } else {
+                    counted = false;
+                    gap_since_good = true;
+                }
+                report.gaps.push_back(std::move(gap));
+            }
+            if (counted) {
+                report.time_ms[static_cast<std::size_t>(step_work)] += interval;
+                add_interval(report, OperatingInterval{before.time_ms, fix.time_ms, step_work,
+                                                       i - 1 - first, i - first, confirmed_gap});
             }
         }
         if ((fix.flags & data::fix_flags::speed_jump) != 0) {
             continue;
         }
         if (good && !gap_since_good) {
-            const data::WorkType work = fixes[i - 1].work;
-            report.distance_m[static_cast<std::size_t>(work)] +=
+            report.distance_m[static_cast<std::size_t>(step_work)] +=
                 great_circle_m(fixes[*good].position, fix.position);
         }
         good = i;
         gap_since_good = false;
     }
+}
+
+std::string vehicle_name(Fleet& fleet, std::int64_t vehicle_id) {
+    const auto v = fleet.vehicle(vehicle_id);
+    if (!v) {
+        throw Error("vehicle " + std::to_string(vehicle_id) + " does not exist");
+    }
+    return v->code;
 }
 
 } // namespace
@@ -92,7 +158,15 @@ std::int64_t DailyReport::operating_ms() const {
 std::int64_t DailyReport::gap_ms() const {
     std::int64_t total = 0;
     for (const GpsGap& g : gaps) {
-        total += g.duration_ms();
+        total += g.confirmation ? 0 : g.duration_ms();
+    }
+    return total;
+}
+
+std::int64_t DailyReport::confirmed_gap_ms() const {
+    std::int64_t total = 0;
+    for (const GpsGap& g : gaps) {
+        total += g.confirmation ? g.duration_ms() : 0;
     }
     return total;
 }
@@ -150,8 +224,11 @@ std::vector<DailyReport> daily_reports(data::Project& project, std::string_view 
 
     data::Database& db = project.database();
     data::SeasonLog log(db);
-    CoverageStore coverage(db);
-    std::vector<Pass> passes;
+    // The shift's passes through the index coverage_passes_vehicle (vehicle_id, time_ms).
+    data::Statement pass_query(
+        db, "SELECT segment_id, forward, work, blade, fraction FROM coverage_passes "
+            "WHERE vehicle_id = ? AND time_ms >= ? AND time_ms <= ?");
+    std::unordered_map<std::int64_t, std::optional<Contractor>> contractors;
     std::vector<WorkOrder> orders;
     bool loaded = false;
     std::unordered_map<std::int64_t, Segment> segments;
@@ -181,13 +258,13 @@ std::vector<DailyReport> daily_reports(data::Project& project, std::string_view 
             continue;
         }
         const std::vector<data::Fix> fixes = log.fixes(vehicle.id, read_from, read_to);
+        std::optional<Confirmations> confirmed;
         for (const auto& [first, last] : shifts_of(fixes, options.shift_break_ms)) {
             const std::int64_t start = fixes[first].time_ms;
             if (start < day_start || start >= day_end) {
                 continue;
             }
             if (!loaded) {
-                passes = coverage.passes(day_start, read_to + 1);
                 orders = Orders(project).list();
                 loaded = true;
             }
@@ -195,28 +272,46 @@ std::vector<DailyReport> daily_reports(data::Project& project, std::string_view 
             r.vehicle_id = vehicle.id;
             r.vehicle_code = vehicle.code;
             r.contractor_id = vehicle.contractor_id;
-            if (const auto c = fleet.contractor(vehicle.contractor_id)) {
+            auto known = contractors.find(vehicle.contractor_id);
+            if (known == contractors.end()) {
+                known = contractors
+                            .emplace(vehicle.contractor_id, fleet.contractor(vehicle.contractor_id))
+                            .first;
+            }
+            if (const auto& c = known->second) {
                 r.contractor_code = c->code;
                 r.contractor_name = c->name;
             }
             r.start_ms = start;
             r.end_ms = fixes[last - 1].time_ms;
-            add_track(r, fixes, first, last, options.gap_threshold_ms);
+            if (!confirmed) {
+                confirmed = confirmations_of(db, vehicle.id, read_from, read_to);
+            }
+            add_track(r, fixes, first, last, options.gap_threshold_ms, *confirmed);
 
             std::set<std::pair<std::int64_t, bool>> roads;
-            for (const Pass& p : passes) {
-                if (p.vehicle_id != vehicle.id || p.time_ms < r.start_ms || p.time_ms > r.end_ms ||
-                    !clears_road(p.work, p.blade)) {
+            pass_query.bind(1, vehicle.id).bind(2, r.start_ms).bind(3, r.end_ms);
+            while (pass_query.step()) {
+                // Values outside the enums read as unknown, as CoverageStore reads them.
+                const int work = pass_query.column_int(2);
+                const int blade = pass_query.column_int(3);
+                if (!clears_road(work >= 0 && work < static_cast<int>(work_type_count)
+                                     ? static_cast<data::WorkType>(work)
+                                     : data::WorkType::unknown,
+                                 blade >= 0 && blade <= 2 ? static_cast<data::Blade>(blade)
+                                                          : data::Blade::unknown)) {
                     continue;
                 }
-                const Segment& s = segment(p.segment_id);
+                const std::int64_t segment_id = pass_query.column_int64(0);
+                const Segment& s = segment(segment_id);
                 if (s.priority && *s.priority >= 1 && *s.priority <= 3) {
                     r.plowed_m_by_class[static_cast<std::size_t>(*s.priority - 1)] +=
-                        s.length_m * p.fraction;
+                        s.length_m * pass_query.column_double(4);
                 }
                 // Forward sorts first: the key negates the direction.
-                roads.emplace(p.segment_id, !p.forward);
+                roads.emplace(segment_id, pass_query.column_int(1) == 0);
             }
+            pass_query.reset();
             for (const auto& [id, backward] : roads) {
                 const Segment& s = segment(id);
                 r.roads.push_back(ReportRoad{id, !backward, s.priority, s.name});
@@ -234,6 +329,159 @@ std::vector<DailyReport> daily_reports(data::Project& project, std::string_view 
         }
     }
     return reports;
+}
+
+std::optional<GpsGap> gap_at(data::Project& project, std::int64_t vehicle_id, std::int64_t start_ms,
+                             const DailyReportOptions& options) {
+    data::SeasonLog log(project.database());
+    if (log.fixes(vehicle_id, start_ms, start_ms + 1).empty()) {
+        return std::nullopt;
+    }
+    const std::vector<data::Fix> after =
+        log.fixes(vehicle_id, start_ms + 1, start_ms + options.shift_break_ms + 1);
+    if (after.empty() || after.front().time_ms - start_ms <= options.gap_threshold_ms) {
+        return std::nullopt;
+    }
+    GpsGap gap{start_ms, after.front().time_ms, std::nullopt};
+    const Confirmations confirmed =
+        confirmations_of(project.database(), vehicle_id, start_ms, start_ms + 1);
+    if (const auto c = confirmed.find(start_ms);
+        c != confirmed.end() && c->second.first == gap.end_ms) {
+        gap.confirmation = c->second.second;
+    }
+    return gap;
+}
+
+namespace {
+
+// A gap of a shift whose report the contractor confirmed stays as confirmed: the report is locked.
+void refuse_locked(data::Database& db, const std::string& code, std::int64_t vehicle_id,
+                   std::int64_t time_ms) {
+    if (const auto c = confirmation_covering(db, vehicle_id, time_ms)) {
+        throw Error("vehicle " + code + ": the daily report of the shift starting " +
+                    format_time_jst(c->shift_start_ms) + " was confirmed by " + c->confirmed_by +
+                    " at " + format_time_jst(c->confirmed_ms) +
+                    " and is locked; its gaps cannot be changed");
+    }
+}
+
+} // namespace
+
+std::int64_t confirm_gap(data::Project& project, std::int64_t vehicle_id, std::int64_t start_ms,
+                         std::int64_t end_ms, data::WorkType work, const std::string& note,
+                         const std::string& actor, const std::string& channel,
+                         const DailyReportOptions& options) {
+    Fleet fleet(project);
+    const std::string code = vehicle_name(fleet, vehicle_id);
+    if (static_cast<std::size_t>(work) >= work_type_count) {
+        throw Error("work type " + std::to_string(static_cast<int>(work)) +
+                    " is not a work type (0-6)");
+    }
+    const std::string what = "vehicle " + code + " has no GPS gap from " +
+                             format_time_jst(start_ms) + " to " + format_time_jst(end_ms);
+    data::SeasonLog log(project.database());
+    if (log.fixes(vehicle_id, start_ms, start_ms + 1).empty()) {
+        throw Error(what + ": it has no fix at " + format_time_jst(start_ms));
+    }
+    const std::vector<data::Fix> after =
+        log.fixes(vehicle_id, start_ms + 1, start_ms + options.shift_break_ms + 1);
+    if (after.empty()) {
+        throw Error(what + ": its shift ends with the fix at " + format_time_jst(start_ms));
+    }
+    const std::int64_t next_ms = after.front().time_ms;
+    if (next_ms != end_ms) {
+        throw Error(what + ": its next fix is at " + format_time_jst(next_ms));
+    }
+    if (end_ms - start_ms <= options.gap_threshold_ms) {
+        throw Error(what + ": the fixes are only " + std::to_string((end_ms - start_ms) / 1000) +
+                    " s apart (a gap is longer than " +
+                    std::to_string(options.gap_threshold_ms / 1000) + " s)");
+    }
+    data::Database& db = project.database();
+    data::Transaction tx(db);
+    refuse_locked(db, code, vehicle_id, start_ms);
+    std::optional<GapConfirmation> previous;
+    {
+        const Confirmations old = confirmations_of(db, vehicle_id, start_ms, start_ms + 1);
+        if (const auto c = old.find(start_ms); c != old.end()) {
+            previous = c->second.second;
+        }
+    }
+    data::Statement write(db, "INSERT INTO gap_confirmations (vehicle_id, start_ms, end_ms, work, "
+                              "note, confirmed_by, confirmed_ms) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                              "ON CONFLICT (vehicle_id, start_ms) DO UPDATE SET end_ms = "
+                              "excluded.end_ms, work = excluded.work, note = excluded.note, "
+                              "confirmed_by = excluded.confirmed_by, confirmed_ms = "
+                              "excluded.confirmed_ms");
+    write.bind(1, vehicle_id)
+        .bind(2, start_ms)
+        .bind(3, end_ms)
+        .bind(4, static_cast<int>(work))
+        .bind(5, note)
+        .bind(6, actor)
+        .bind(7, now_ms())
+        .run();
+    data::Statement id_query(
+        db, "SELECT id FROM gap_confirmations WHERE vehicle_id = ? AND start_ms = ?");
+    id_query.bind(1, vehicle_id).bind(2, start_ms);
+    id_query.step();
+    const std::int64_t id = id_query.column_int64(0);
+    nlohmann::json detail{{"vehicle", code},
+                          {"vehicle_id", vehicle_id},
+                          {"start", format_time_jst(start_ms)},
+                          {"end", format_time_jst(end_ms)},
+                          {"start_ms", start_ms},
+                          {"end_ms", end_ms},
+                          {"work", data::key(work)},
+                          {"note", note}};
+    if (previous) {
+        detail["previous"] = {{"work", data::key(previous->work)},
+                              {"note", previous->note},
+                              {"confirmed_by", previous->confirmed_by}};
+    }
+    AuditEntry e;
+    e.actor = actor;
+    e.channel = channel;
+    e.action = "gap.confirm";
+    e.entity = "gap_confirmation";
+    e.entity_id = id;
+    e.detail = detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    append_audit(db, std::move(e));
+    tx.commit();
+    return id;
+}
+
+void unconfirm_gap(data::Project& project, std::int64_t vehicle_id, std::int64_t start_ms,
+                   const std::string& actor, const std::string& channel) {
+    Fleet fleet(project);
+    const std::string code = vehicle_name(fleet, vehicle_id);
+    data::Database& db = project.database();
+    data::Transaction tx(db);
+    refuse_locked(db, code, vehicle_id, start_ms);
+    const Confirmations old = confirmations_of(db, vehicle_id, start_ms, start_ms + 1);
+    const auto c = old.find(start_ms);
+    if (c == old.end()) {
+        throw Error("vehicle " + code + " has no confirmed GPS gap starting at " +
+                    format_time_jst(start_ms));
+    }
+    data::Statement erase(db, "DELETE FROM gap_confirmations WHERE id = ?");
+    erase.bind(1, c->second.second.id).run();
+    AuditEntry e;
+    e.actor = actor;
+    e.channel = channel;
+    e.action = "gap.unconfirm";
+    e.entity = "gap_confirmation";
+    e.entity_id = c->second.second.id;
+    e.detail = nlohmann::json{{"vehicle", code},
+                              {"vehicle_id", vehicle_id},
+                              {"start", format_time_jst(start_ms)},
+                              {"end", format_time_jst(c->second.first)},
+                              {"work", data::key(c->second.second.work)},
+                              {"note", c->second.second.note},
+                              {"confirmed_by", c->second.second.confirmed_by}}
+                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    append_audit(db, std::move(e));
+    tx.commit();
 }
 
 } // namespace ykm::dispatch

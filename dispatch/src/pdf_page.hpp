@@ -4,6 +4,7 @@
 // with cairo, text set with pango, a map of road lines with its frame, scale bar and legend, and
 // files written whole or not at all.
 
+#include "ykm/gis/cairo_picture.hpp"
 #include "ykm/gis/geometry.hpp"
 #include "ykm/gis/map_renderer.hpp"
 #include "ykm/gis/map_view.hpp"
@@ -39,9 +40,6 @@ inline constexpr gis::Rgb band_colour{0xF0, 0xF2, 0xF5};
 
 // ---- owners of the C handles -------------------------------------------------------------------
 
-struct SurfaceDeleter {
-    void operator()(cairo_surface_t* s) const noexcept { cairo_surface_destroy(s); }
-};
 struct CairoDeleter {
     void operator()(cairo_t* c) const noexcept { cairo_destroy(c); }
 };
@@ -51,7 +49,7 @@ struct GObjectDeleter {
 struct FontDeleter {
     void operator()(PangoFontDescription* d) const noexcept { pango_font_description_free(d); }
 };
-using SurfacePtr = std::unique_ptr<cairo_surface_t, SurfaceDeleter>;
+using SurfacePtr = gis::CairoSurfacePtr;
 using CairoPtr = std::unique_ptr<cairo_t, CairoDeleter>;
 using FontMapPtr = std::unique_ptr<PangoFontMap, GObjectDeleter>;
 using ContextPtr = std::unique_ptr<PangoContext, GObjectDeleter>;

@@ -5,6 +5,7 @@
 #include "ykm/dispatch/order_sheet.hpp"
 #include "ykm/dispatch/portal_assets.hpp"
 #include "ykm/dispatch/position_input.hpp"
+#include "ykm/dispatch/report_confirmations.hpp"
 #include "ykm/dispatch/secrets.hpp"
 #include "ykm/gis/error.hpp"
 
@@ -249,6 +250,89 @@ json order_json(data::Project& project, const Viewer& viewer, const WorkOrder& o
         out["bbox"] = nullptr;
     }
     return out;
+}
+
+/// A daily report as the portal shows it (docs/PORTAL.md REPORT): the report's JSON as `ykm
+/// report daily --json` prints it (the stored content once confirmed), plus where it is and
+/// what state it is in. Only the city's accounts learn whether a confirmed report differs from
+/// the one recomputed now.
+json report_json(const Viewer& viewer, const DailyReportState& s) {
+    json out = s.report.is_object() ? s.report : json::object();
+    out["vehicle_id"] = s.vehicle_id;
+    out["shift_start_ms"] = s.shift_start_ms;
+    out["date"] = jst_date_of(s.shift_start_ms);
+    out["state"] = s.confirmation ? "confirmed" : s.running ? "running" : "open";
+    if (s.confirmation) {
+        out["confirmation"] = {{"by", s.confirmation->confirmed_by},
+                               {"channel", key(s.confirmation->channel)},
+                               {"time", format_time_jst(s.confirmation->confirmed_ms)},
+                               {"content_sha256", s.confirmation->content_sha256}};
+        if (viewer.role != Role::contractor) {
+            out["differs"] = s.confirmation->differs;
+        }
+    } else {
+        out["confirmation"] = nullptr;
+    }
+    json actions = json::array();
+    if (viewer.role == Role::contractor && !s.confirmation && !s.running) {
+        actions.push_back("confirm");
+    }
+    out["actions"] = std::move(actions);
+    return out;
+}
+
+/// The date parameter of /api/reports.
+std::string date_parameter(const std::map<std::string, std::string>& query) {
+    const auto it = query.find("date");
+    if (it == query.end() || it->second.empty()) {
+        throw ApiError{400, "bad_parameter", "date is required (YYYY-MM-DD, Japan time)"};
+    }
+    try {
+        jst_day_start_ms(it->second);
+    } catch (const Error&) {
+        throw ApiError{400, "bad_parameter", "date: '" + it->second + "' is not a date YYYY-MM-DD"};
+    }
+    return it->second;
+}
+
+/// A whole number in a path; none when it is not one.
+std::optional<std::int64_t> path_number(const std::string& text) {
+    if (text.empty() || text.size() > 18 ||
+        text.find_first_not_of("0123456789") != std::string::npos) {
+        return std::nullopt;
+    }
+    return std::stoll(text);
+}
+
+/// The shifts a viewer may see on a date: a contractor only its own vehicles'.
+std::vector<DailyReportState> visible_reports(data::Project& project, const Viewer& viewer,
+                                              const std::string& date) {
+    if (viewer.role == Role::contractor) {
+        if (!viewer.contractor_id) {
+            return {};
+        }
+        return daily_report_states(project, date, *viewer.contractor_id);
+    }
+    return daily_report_states(project, date, std::nullopt);
+}
+
+/// The report of a vehicle's shift if this viewer may see it; otherwise 404, the same answer as
+/// for a shift that does not exist.
+DailyReportState visible_report(data::Project& project, const Viewer& viewer,
+                                const std::string& vehicle_text, const std::string& start_text) {
+    const auto vehicle_id = path_number(vehicle_text);
+    const auto start_ms = path_number(start_text);
+    const std::string what =
+        "daily report of vehicle " + vehicle_text + ", shift starting " + start_text;
+    if (!vehicle_id || !start_ms) {
+        throw ApiError{404, "not_found", "no " + what};
+    }
+    for (DailyReportState& s : visible_reports(project, viewer, jst_date_of(*start_ms))) {
+        if (s.vehicle_id == *vehicle_id && s.shift_start_ms == *start_ms) {
+            return std::move(s);
+        }
+    }
+    throw ApiError{404, "not_found", "no " + what};
 }
 
 /// Binds `ids` to the parameters of `q`, in order from the first.
@@ -634,6 +718,75 @@ Response Api::route(data::Project& project, const Request& request) {
             return method_not_allowed("GET");
         }
         return json_response(200, vehicles_json(project, viewer));
+    }
+    if (path == "/api/reports") {
+        if (!get) {
+            return method_not_allowed("GET");
+        }
+        const std::string date = date_parameter(query);
+        json list = json::array();
+        for (const DailyReportState& s : visible_reports(project, viewer, date)) {
+            list.push_back(report_json(viewer, s));
+        }
+        return json_response(200, {{"date", date}, {"reports", std::move(list)}});
+    }
+    if (path.rfind("/api/reports/", 0) == 0) {
+        const std::string rest = path.substr(13);
+        const std::size_t slash = rest.find('/');
+        const std::size_t second = slash == std::string::npos ? slash : rest.find('/', slash + 1);
+        if (slash == std::string::npos) {
+            throw ApiError{404, "not_found", "no API at " + path};
+        }
+        const std::string vehicle_text = rest.substr(0, slash);
+        const std::string start_text = rest.substr(slash + 1, second - slash - 1);
+        const std::string what = second == std::string::npos ? "" : rest.substr(second + 1);
+        if (!what.empty() && what != "confirm") {
+            throw ApiError{404, "not_found", "no such action: " + what};
+        }
+        const DailyReportState report = visible_report(project, viewer, vehicle_text, start_text);
+        if (what.empty()) {
+            if (!get) {
+                return method_not_allowed("GET");
+            }
+            return json_response(200, report_json(viewer, report));
+        }
+        if (!post) {
+            return method_not_allowed("POST");
+        }
+        parse_body(request);
+        // The contractor confirms its own figures; the city does not confirm on its behalf.
+        if (viewer.role != Role::contractor) {
+            throw ApiError{403, "forbidden",
+                           "a " + std::string(key(viewer.role)) +
+                               " account cannot confirm a daily report: its contractor does"};
+        }
+        const std::string shift = "the daily report of " + report.vehicle_code +
+                                  ", shift starting " + format_time_jst(report.shift_start_ms);
+        if (report.confirmation) {
+            throw ApiError{409, "already_confirmed",
+                           shift + " is already confirmed (by " +
+                               report.confirmation->confirmed_by + "): it is locked"};
+        }
+        if (report.running) {
+            throw ApiError{409, "shift_running",
+                           shift + " cannot be confirmed yet: the shift may still be running"};
+        }
+        try {
+            confirm_daily_report(project, report.vehicle_id, jst_date_of(report.shift_start_ms),
+                                 report.shift_start_ms, viewer.login, ConfirmationChannel::portal);
+        } catch (const ConfirmationError& e) {
+            // Another request got there first, or late fixes changed the shift meanwhile.
+            if (e.reason() == ConfirmationRefusal::no_such_shift) {
+                throw ApiError{404, "not_found", e.what()};
+            }
+            throw ApiError{409,
+                           e.reason() == ConfirmationRefusal::already_confirmed
+                               ? "already_confirmed"
+                               : "shift_running",
+                           e.what()};
+        }
+        return json_response(
+            200, report_json(viewer, visible_report(project, viewer, vehicle_text, start_text)));
     }
     if (path == "/api/orders" || path == "/api/roads") {
         if (!get) {

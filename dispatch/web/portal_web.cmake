@@ -39,6 +39,7 @@ set(ykm_portal_web_sources
     src/map.js
     src/order.js
     src/orders.js
+    src/reports.js
     src/status.js
     src/vehicles.js
 )

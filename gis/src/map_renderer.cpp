@@ -1,5 +1,7 @@
 #include "ykm/gis/map_renderer.hpp"
 
+#include "ykm/gis/cairo_picture.hpp"
+
 #include "ykm/gis/error.hpp"
 
 #include <cairo-pdf.h>
@@ -129,10 +131,7 @@ namespace {
 
 // ----- RAII around cairo and pango handles -----
 
-struct SurfaceDeleter {
-    void operator()(cairo_surface_t* s) const noexcept { cairo_surface_destroy(s); }
-};
-using SurfacePtr = std::unique_ptr<cairo_surface_t, SurfaceDeleter>;
+using SurfacePtr = CairoSurfacePtr;
 
 struct CairoDeleter {
     void operator()(cairo_t* cr) const noexcept { cairo_destroy(cr); }
@@ -186,77 +185,6 @@ struct PixelBox {
         return min_x < o.max_x && o.min_x < max_x && min_y < o.max_y && o.min_y < max_y;
     }
 };
-
-// Cairo image data is premultiplied ARGB in native-endian 32-bit words.
-// A map is opaque (its background is), and opaque premultiplied pixels are already 0xAARRGGBB.
-Image image_from_surface(cairo_surface_t* surface, bool opaque) {
-    cairo_surface_flush(surface);
-    Image image;
-    image.width = cairo_image_surface_get_width(surface);
-    image.height = cairo_image_surface_get_height(surface);
-    const int stride = cairo_image_surface_get_stride(surface);
-    const unsigned char* data = cairo_image_surface_get_data(surface);
-    const auto width = static_cast<std::size_t>(image.width);
-    image.pixels.resize(width * static_cast<std::size_t>(image.height));
-    std::uint32_t* out = image.pixels.data();
-    if (opaque) {
-        for (int y = 0; y < image.height; ++y) {
-            std::memcpy(out + width * static_cast<std::size_t>(y),
-                        data + std::ptrdiff_t{y} * stride, width * sizeof(std::uint32_t));
-        }
-        return image;
-    }
-    for (int y = 0; y < image.height; ++y) {
-        const auto* row = reinterpret_cast<const std::uint32_t*>(data + std::ptrdiff_t{y} * stride);
-        for (int x = 0; x < image.width; ++x) {
-            const std::uint32_t p = row[x];
-            const std::uint32_t a = p >> 24;
-            if (a == 255 || a == 0) {
-                *out++ = a == 0 ? 0 : p;
-                continue;
-            }
-            const auto unpremultiply = [a](std::uint32_t c) { return (c * 255 + a / 2) / a; };
-            *out++ = (a << 24) | (unpremultiply((p >> 16) & 0xFF) << 16) |
-                     (unpremultiply((p >> 8) & 0xFF) << 8) | unpremultiply(p & 0xFF);
-        }
-    }
-    return image;
-}
-
-SurfacePtr surface_from_image(const Image& image) {
-    SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, std::max(image.width, 1),
-                                                  std::max(image.height, 1)));
-    if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) {
-        throw Error("cannot allocate a picture of " + std::to_string(image.width) + "x" +
-                    std::to_string(image.height) + " pixels");
-    }
-    if (image.pixels.size() <
-        static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height)) {
-        throw Error("picture of " + std::to_string(image.width) + "x" +
-                    std::to_string(image.height) + " pixels holds only " +
-                    std::to_string(image.pixels.size()) + " pixels");
-    }
-    cairo_surface_flush(surface.get());
-    const int stride = cairo_image_surface_get_stride(surface.get());
-    unsigned char* data = cairo_image_surface_get_data(surface.get());
-    const std::uint32_t* in = image.pixels.data();
-    for (int y = 0; y < image.height; ++y) {
-        auto* row = reinterpret_cast<std::uint32_t*>(data + std::ptrdiff_t{y} * stride);
-        for (int x = 0; x < image.width; ++x) {
-            const std::uint32_t p = *in++;
-            const std::uint32_t a = p >> 24;
-            if (a == 255 || a == 0) {
-                row[x] = a == 0 ? 0 : p;
-                continue;
-            }
-            const auto premultiply = [a](std::uint32_t c) { return (c * a + 127) / 255; };
-            row[x] = (a << 24) | (premultiply((p >> 16) & 0xFF) << 16) |
-                     (premultiply((p >> 8) & 0xFF) << 8) | premultiply(p & 0xFF);
-        }
-    }
-    cairo_surface_mark_dirty(surface.get());
-    return surface;
-}
 
 // A name beside `file` for writing before the rename, so readers never see half a file.
 std::filesystem::path temporary_beside(const std::filesystem::path& file) {
@@ -332,7 +260,7 @@ std::string pass_age_label(const Words& w, const CoverageColouring& coverage, Pa
 }
 
 /// The dash pattern of never-passed directions, in pixels at label scale 1.
-constexpr std::array<double, 2> never_dash_px{7.0, 4.0};
+constexpr std::array<double, 2> never_dash_px = never_passed_dash_px;
 
 /// Which of the map furniture to draw.
 struct Furniture {
@@ -340,6 +268,10 @@ struct Furniture {
     bool north_arrow = false;
     bool legend = false;
 };
+
+/// Which part of a map a Painter draws: all of it, or what lies under or over the roads
+/// (MapRenderer::render_road_layers).
+enum class MapPart { all, under_roads, over_roads };
 
 /// One drawing of a map into a cairo context whose user space is the view's pixels.
 class Painter {
@@ -355,17 +287,33 @@ public:
         std::sort(m_highlighted.begin(), m_highlighted.end());
     }
 
-    void draw(const MapContent& content, const Image* basemap, const Furniture& furniture) {
+    /// Draws `part` of the map; with MapPart::over_roads the road directions go to
+    /// `directions` instead of being stroked.
+    void draw(const MapContent& content, const Image* basemap, const Furniture& furniture,
+              MapPart part = MapPart::all, std::vector<DrawnDirection>* directions = nullptr) {
+        m_part = part;
+        m_directions = directions;
         cairo_save(m_cr);
         cairo_rectangle(m_cr, 0, 0, m_view.width_px(), m_view.height_px());
         cairo_clip(m_cr);
-        set_colour(m_cr, map_background);
-        cairo_paint(m_cr);
-        if (basemap != nullptr && m_style.basemap.visible && basemap->width > 0 &&
-            basemap->height > 0) {
-            draw_basemap(*basemap);
+        if (part != MapPart::over_roads) {
+            set_colour(m_cr, map_background);
+            cairo_paint(m_cr);
+            if (basemap != nullptr && m_style.basemap.visible && basemap->width > 0 &&
+                basemap->height > 0) {
+                draw_basemap(*basemap);
+            }
         }
+        bool past_roads = false;
         for (const std::string& layer : m_style.layer_order) {
+            const bool roads_layer = layer == "road_segments" || layer == "roads";
+            if (roads_layer && part == MapPart::under_roads) {
+                break;
+            }
+            if (!past_roads && !roads_layer && part == MapPart::over_roads) {
+                continue;
+            }
+            past_roads = past_roads || roads_layer;
             if (layer == "districts") {
                 in_layer(m_style.districts, [&] { draw_districts(content.districts); });
             } else if (layer == "road_segments" || layer == "roads") {
@@ -375,6 +323,10 @@ public:
             } else if (layer == "dump_sites") {
                 in_layer(m_style.dump_sites, [&] { draw_dump_sites(content.dump_sites); });
             }
+        }
+        if (part == MapPart::under_roads) {
+            cairo_restore(m_cr);
+            return;
         }
         // Labels keep clear of the furniture drawn over the map.
         m_occupied.clear();
@@ -491,6 +443,15 @@ private:
     // Liang-Barsky clipping of each piece to the picture with a margin, for lines whose far
     // ends would overflow cairo's fixed-point coordinates.
     void add_clipped_line(const Polyline& line) {
+        clip_pieces(line, [&](const XY& a, const XY& b) {
+            cairo_move_to(m_cr, a.x, a.y);
+            cairo_line_to(m_cr, b.x, b.y);
+        });
+    }
+
+    // The pieces of `line` in pixels clipped to the picture with a margin: emit(a, b) each.
+    template <typename Emit>
+    void clip_pieces(const Polyline& line, Emit&& emit) const {
         const double margin = 64.0;
         const double lo_x = -margin;
         const double lo_y = -margin;
@@ -522,8 +483,7 @@ private:
             if (!visible || t0 > t1) {
                 continue;
             }
-            cairo_move_to(m_cr, a.x + t0 * dx, a.y + t0 * dy);
-            cairo_line_to(m_cr, a.x + t1 * dx, a.y + t1 * dy);
+            emit(XY{a.x + t0 * dx, a.y + t0 * dy}, XY{a.x + t1 * dx, a.y + t1 * dy});
         }
     }
 
@@ -548,7 +508,9 @@ private:
         }
         cairo_set_line_cap(m_cr, CAIRO_LINE_CAP_ROUND);
         cairo_set_line_join(m_cr, CAIRO_LINE_JOIN_ROUND);
-        if (m_style.road_colouring == RoadColouring::time_since_pass) {
+        if (m_part == MapPart::over_roads) {
+            collect_directions(roads);
+        } else if (m_style.road_colouring == RoadColouring::time_since_pass) {
             draw_roads_by_pass_age(roads);
         } else {
             // One path per class: cairo strokes it once, and crossings of one class do not
@@ -715,6 +677,47 @@ private:
         }
     }
 
+    // Every direction of every road in view as draw_roads_by_pass_age() strokes it, into
+    // m_directions.
+    void collect_directions(const std::vector<MapRoad>& roads) {
+        if (m_directions == nullptr) {
+            return;
+        }
+        const auto add = [&](const MapRoad& road, bool forward, std::vector<XY> line) {
+            DrawnDirection d;
+            d.road_id = road.id;
+            d.forward = forward;
+            d.priority = road.priority;
+            d.pixels = std::move(line);
+            d.width_px = direction_width(road.priority);
+            m_directions->push_back(std::move(d));
+        };
+        const auto add_unshifted = [&](const MapRoad& road, bool forward) {
+            clip_pieces(road.points, [&](const XY& a, const XY& b) { add(road, forward, {a, b}); });
+        };
+        for (std::size_t i : m_roads_in_view) {
+            const MapRoad& road = roads[i];
+            if (road.oneway) {
+                std::vector<XY> line = pixel_line(road.points, false);
+                if (line.size() >= 2) {
+                    add(road, true, std::move(line));
+                } else if (road.points.size() >= 2) {
+                    add_unshifted(road, true);
+                }
+                continue;
+            }
+            const double offset = direction_width(road.priority) / 2.0 + 0.5 * m_ts;
+            for (const bool forward : {true, false}) {
+                const std::vector<XY> line = pixel_line(road.points, !forward);
+                if (line.size() >= 2) {
+                    add(road, forward, shifted_left(line, offset));
+                } else if (road.points.size() >= 2) {
+                    add_unshifted(road, forward);
+                }
+            }
+        }
+    }
+
     // Strokes the current path in the colour (and for `never` the dashes) of `age`; one-way
     // roads use the same width as a direction of a two-way road.
     void stroke_pass_age(PassAge age, PriorityClass priority, bool preserve) {
@@ -777,6 +780,9 @@ private:
     }
 
     void draw_oneway_arrows(const std::vector<MapRoad>& roads) {
+        if (m_part == MapPart::under_roads) {
+            return;
+        }
         const double size = 4.5 * m_ts;
         set_colour(m_cr, symbol_dark);
         cairo_new_path(m_cr);
@@ -1298,6 +1304,8 @@ private:
     std::vector<std::size_t> m_roads_in_view;
     std::vector<PixelBox> m_occupied;
     std::optional<XY> m_path_end; ///< map position where the path's last chained line ended
+    MapPart m_part = MapPart::all;
+    std::vector<DrawnDirection>* m_directions = nullptr; ///< filled with MapPart::over_roads
 };
 
 void check(cairo_t* cr, const std::filesystem::path& file, const char* what) {
@@ -1362,6 +1370,27 @@ Image MapRenderer::render(const MapContent& content, const MapView& view, const 
                     cairo_status_to_string(cairo_status(cr.get())));
     }
     return image_from_surface(surface.get(), true);
+}
+
+RoadLayers MapRenderer::render_road_layers(const MapContent& content, const MapView& view,
+                                           const MapStyle& style, const Image* basemap) const {
+    MapStyle by_age = style;
+    by_age.road_colouring = RoadColouring::time_since_pass;
+    const Furniture furniture{style.scale_bar, style.north_arrow, style.legend};
+    RoadLayers layers;
+    for (const MapPart part : {MapPart::under_roads, MapPart::over_roads}) {
+        SurfacePtr surface = new_image_surface(view.width_px(), view.height_px());
+        CairoPtr cr(cairo_create(surface.get()));
+        Painter painter(cr.get(), m_impl->context, view, by_age);
+        painter.draw(content, basemap, furniture, part, &layers.roads);
+        if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS) {
+            throw Error(std::string("map: drawing failed: ") +
+                        cairo_status_to_string(cairo_status(cr.get())));
+        }
+        const bool under = part == MapPart::under_roads;
+        (under ? layers.under : layers.over) = image_from_surface(surface.get(), under);
+    }
+    return layers;
 }
 
 void MapRenderer::write_png(const Image& image, const std::filesystem::path& file) {
@@ -1496,7 +1525,7 @@ Image MapRenderer::render_sheet(const MapContent& content, const MapView& view,
         throw Error("a map sheet needs a page of at least 1x1 pixels");
     }
     const auto [page_w, page_h] = sheet_page_size(view);
-    SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width_px, height_px));
+    SurfacePtr surface = new_image_surface(width_px, height_px);
     CairoPtr cr(cairo_create(surface.get()));
     // The page keeps its proportions, centred on the paper.
     const double scale = std::min(width_px / page_w, height_px / page_h);

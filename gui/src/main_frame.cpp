@@ -7,6 +7,8 @@
 #include "orders_panel.hpp"
 #include "planner_panel.hpp"
 #include "preferences_dialog.hpp"
+#include "replay_panel.hpp"
+#include "report_dialogs.hpp"
 #include "side_panels.hpp"
 #include "ykm/data/map_query.hpp"
 #include "ykm/gis/error.hpp"
@@ -83,6 +85,7 @@ enum CommandId : int {
     id_plan_undo,
     id_plan_redo,
     id_orders,
+    id_replay,
 };
 
 constexpr int status_lonlat = 0;
@@ -100,6 +103,7 @@ const char* const pane_vehicles = "vehicles";
 const char* const pane_alerts = "alerts";
 const char* const pane_planner = "planner";
 const char* const pane_orders = "orders";
+const char* const pane_replay = "replay";
 
 /// The live fleet is shown this often.
 constexpr int fleet_refresh_ms = 1000;
@@ -228,6 +232,7 @@ MainFrame::MainFrame(const Preferences& preferences, UiLanguage language, const 
     build_fleet_panes();
     build_planner_pane();
     build_orders_pane();
+    build_replay_pane();
     m_default_perspective = m_aui.SavePerspective();
     if (restore_layout) {
         restore_settings();
@@ -304,6 +309,8 @@ void MainFrame::build_menus() {
     view->AppendRadioItem(id_colour_coverage, _("Roads by &time since last pass\tCtrl+Shift+2"),
                           _("Colour each direction of a road by the time since a vehicle last "
                             "passed it"));
+    view->AppendCheckItem(id_replay, _("Season re&play\tCtrl+Shift+Y"),
+                          _("Play the season back: vehicles, passes and orders as they were"));
     view->AppendSeparator();
     view->AppendCheckItem(id_large_font, _("Lar&ge fonts\tCtrl+Shift+L"),
                           _("Larger text in the window and on the map"));
@@ -360,6 +367,11 @@ void MainFrame::build_menus() {
     bar->Append(fleet, _("V&ehicles"));
     bar->Append(plan, _("&Plan"));
     bar->Append(orders, _("&Orders"));
+    m_reports = std::make_unique<ReportsMenu>(
+        *this, ReportContext{
+                   [this] { return m_project ? std::optional(m_project->path()) : std::nullopt; },
+                   m_language, m_report_error});
+    bar->Append(m_reports->build(), _("&Reports"));
     bar->Append(help, _("&Help"));
     SetMenuBar(bar);
 
@@ -509,6 +521,8 @@ void MainFrame::build_menus() {
         id_plan_open);
     Bind(
         wxEVT_MENU, [this](wxCommandEvent&) { show_orders(); }, id_orders);
+    Bind(
+        wxEVT_MENU, [this](wxCommandEvent& event) { set_replay(event.IsChecked()); }, id_replay);
     Bind(
         wxEVT_MENU, [this](wxCommandEvent&) { m_planner->undo(); }, id_plan_undo);
     Bind(
@@ -837,6 +851,7 @@ bool MainFrame::open_project(const std::filesystem::path& path) {
         const gis::Box extent = data::map_extent(project);
         auto to_lonlat = std::make_unique<gis::CoordinateTransform>(info.crs, gis::wgs84);
         auto from_lonlat = std::make_unique<gis::CoordinateTransform>(gis::wgs84, info.crs);
+        set_replay(false);
         m_fleet_timer.Stop();
         m_live.reset();
         m_project.emplace(std::move(project));
@@ -916,7 +931,8 @@ void MainFrame::update_command_states() {
                          id_zoom_roads, id_zoom_districts,  id_zoom_depots,     id_zoom_dump_sites,
                          id_export_pdf, id_print,           id_export_png,      id_open_basemap,
                          id_find_road,  id_colour_priority, id_colour_coverage, id_fleet_dialog,
-                         id_draw_zone,  id_plan_routes,     id_plan_open,       id_orders}) {
+                         id_draw_zone,  id_plan_routes,     id_plan_open,       id_orders,
+                         id_replay}) {
         enable(id, open);
     }
     if (m_planner != nullptr) {
@@ -927,6 +943,7 @@ void MainFrame::update_command_states() {
     const bool coverage = m_canvas->style().road_colouring == gis::RoadColouring::time_since_pass;
     bar->Check(coverage ? id_colour_coverage : id_colour_priority, true);
     bar->Check(id_follow, m_following.has_value());
+    bar->Check(id_replay, m_replay != nullptr && m_replay->active());
     bar->Check(id_draw_zone, m_canvas->zone_tool_armed());
     if (tools != nullptr) {
         tools->ToggleTool(id_colour_coverage, coverage);
@@ -1197,6 +1214,11 @@ void MainFrame::report_render_error(const std::string& message) {
 }
 
 void MainFrame::on_char_hook(wxKeyEvent& event) {
+    if (m_replay->active() && event.GetKeyCode() == WXK_SPACE && !event.HasAnyModifiers() &&
+        dynamic_cast<const wxTextCtrl*>(FindFocus()) == nullptr) {
+        m_replay->toggle_play();
+        return;
+    }
     if (m_canvas->road_selection_armed() && event.GetKeyCode() == WXK_ESCAPE) {
         m_orders->set_selecting(false);
         return;
@@ -1350,6 +1372,66 @@ void MainFrame::build_orders_pane() {
                                 .Hide());
 }
 
+void MainFrame::build_replay_pane() {
+    ReplayPanel::Callbacks callbacks;
+    callbacks.report_error = [this](const wxString& title, const wxString& message) {
+        m_report_error(title, message);
+    };
+    callbacks.leave = [this] { set_replay(false); };
+    callbacks.show_instant = [this](const wxString& text) {
+        if (m_project) {
+            SetTitle(utf8(window_title(m_project->path().filename().string())) + "  [" + text +
+                     "]");
+        }
+        SetStatusText(text, status_gps);
+    };
+    m_replay = new ReplayPanel(this, *m_canvas, *m_orders, std::move(callbacks));
+    // Right under the map, inside the other bottom panes.
+    m_aui.AddPane(m_replay, wxAuiPaneInfo()
+                                .Name(pane_replay)
+                                .Caption(_("Season replay"))
+                                .Bottom()
+                                .Layer(0)
+                                .Position(0)
+                                .BestSize(1000, 44)
+                                .MinSize(600, 44)
+                                .CloseButton(false)
+                                .Hide());
+}
+
+bool MainFrame::set_replay(bool on) {
+    if (on == m_replay->active()) {
+        update_command_states();
+        return true;
+    }
+    if (on) {
+        if (!m_project || !m_replay->start(m_project->path())) {
+            update_command_states();
+            return false;
+        }
+        // The live fleet rests meanwhile; its tracker and GPS server keep running.
+        m_fleet_timer.Stop();
+        m_aui.GetPane(pane_replay).Show();
+    } else {
+        m_replay->stop();
+        m_aui.GetPane(pane_replay).Hide();
+        if (m_project) {
+            SetTitle(utf8(window_title(m_project->path().filename().string())));
+        }
+        SetStatusText(wxEmptyString, status_gps);
+        push_overlay();
+        update_gps_status();
+        if (m_live) {
+            refresh_fleet();
+            refresh_coverage(unix_now_ms(), true);
+            m_fleet_timer.Start(fleet_refresh_ms);
+        }
+    }
+    m_aui.Update();
+    update_command_states();
+    return true;
+}
+
 void MainFrame::show_orders() {
     if (!m_project) {
         return;
@@ -1495,7 +1577,8 @@ void MainFrame::refresh_fleet() {
 
 void MainFrame::refresh_coverage(std::int64_t now_ms, bool force) {
     gis::MapStyle style = m_canvas->style();
-    if (!m_live || style.road_colouring != gis::RoadColouring::time_since_pass) {
+    if (!m_live || m_replay->active() ||
+        style.road_colouring != gis::RoadColouring::time_since_pass) {
         return;
     }
     const auto now = std::chrono::steady_clock::now();
@@ -1552,6 +1635,9 @@ void MainFrame::update_track(std::int64_t now_ms, bool reload) {
 }
 
 void MainFrame::push_overlay() {
+    if (m_replay->active()) {
+        return;
+    }
     FleetOverlay overlay;
     overlay.markers = vehicle_markers(m_vehicles, m_alerts);
     overlay.selected = m_selected;
@@ -1673,6 +1759,13 @@ void MainFrame::select_vehicle(std::optional<std::int64_t> vehicle_id) {
 
 void MainFrame::follow_vehicle(std::optional<std::int64_t> vehicle_id) {
     m_following = vehicle_id;
+    if (m_replay->active()) {
+        // The replay follows the vehicle where it was, not where it is now.
+        m_replay->follow(vehicle_id ? vehicle_code(*vehicle_id) : std::string());
+        m_vehicle_panel->show_following(m_following);
+        update_command_states();
+        return;
+    }
     if (vehicle_id) {
         if (m_selected != vehicle_id) {
             select_vehicle(vehicle_id);

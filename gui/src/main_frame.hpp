@@ -34,6 +34,8 @@ class LayersPanel;
 class MapCanvas;
 class OrdersPanel;
 class PlannerPanel;
+class ReplayPanel;
+class ReportsMenu;
 class SearchPanel;
 class VehiclePanel;
 
@@ -74,11 +76,18 @@ public:
     [[nodiscard]] AlertsPanel& alerts_panel() { return *m_alerts_panel; }
     [[nodiscard]] PlannerPanel& planner_panel() { return *m_planner; }
     [[nodiscard]] OrdersPanel& orders_panel() { return *m_orders; }
+    [[nodiscard]] ReplayPanel& replay_panel() { return *m_replay; }
+    /// The Reports menu's dialogs (daily reports, fee rates, monthly fees, storm analysis).
+    [[nodiscard]] ReportsMenu& reports() { return *m_reports; }
 
     /// Plan → Snow route planning: shows the route planner panel.
     void show_planner();
     /// Orders → Work orders: shows the work orders panel.
     void show_orders();
+    /// View → Season replay: the map shows the season at an instant of the timeline bar
+    /// (ReplayPanel) in place of the live fleet; off returns to live. False when it could not
+    /// start (reported).
+    bool set_replay(bool on);
 
     // ----- the live fleet -----
 
@@ -160,6 +169,7 @@ private:
     void build_fleet_panes();
     void build_planner_pane();
     void build_orders_pane();
+    void build_replay_pane();
     void start_live_fleet(const std::filesystem::path& path);
     [[nodiscard]] std::optional<dispatch::IngestOptions> gps_server_options();
     [[nodiscard]] std::optional<dispatch::PortalOptions> portal_server_options();
@@ -207,6 +217,8 @@ private:
     AlertsPanel* m_alerts_panel = nullptr;
     PlannerPanel* m_planner = nullptr;
     OrdersPanel* m_orders = nullptr;
+    ReplayPanel* m_replay = nullptr;
+    std::unique_ptr<ReportsMenu> m_reports;
     std::unique_ptr<LiveFleet> m_live;
     std::optional<std::string> m_gps_listen;
     bool m_no_gps_server = false;

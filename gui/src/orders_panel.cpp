@@ -665,6 +665,7 @@ void OrdersPanel::set_project(data::Project& project, const data::ProjectInfo& i
         // A project without a fleet: no contractor to order.
     }
     m_rows.clear();
+    m_replay.reset();
     m_last_events.clear();
     m_marked.clear();
     m_last_created.reset();
@@ -765,7 +766,28 @@ void OrdersPanel::refresh(bool force) {
     }
     filter.open_only = m_open_only->GetValue();
     try {
-        m_rows = order_rows(*m_project, filter);
+        if (m_replay) {
+            // The status and open filters apply to the statuses at the replay's instant.
+            dispatch::OrderFilter all = filter;
+            all.status.reset();
+            all.open_only = false;
+            m_rows = order_rows(*m_project, all, false);
+            std::erase_if(m_rows, [&](OrderRow& row) {
+                const auto it = m_replay->find(row.order.id);
+                if (it == m_replay->end()) {
+                    return true;
+                }
+                row.order.status = it->second.status;
+                row.last_change.reset();
+                const OrderStatus s = row.order.status;
+                return (filter.status && s != *filter.status) ||
+                       (filter.open_only &&
+                        (s == OrderStatus::completed || s == OrderStatus::inspected ||
+                         s == OrderStatus::cancelled));
+            });
+        } else {
+            m_rows = order_rows(*m_project, filter);
+        }
     } catch (const std::exception& e) {
         m_timer.Stop();
         report(utf8(e.what()));
@@ -774,7 +796,7 @@ void OrdersPanel::refresh(bool force) {
     m_evidence_read = now;
     refresh_proposals();
     // Rows whose last change is new since the last reading are marked, but not on the first.
-    const bool first = m_last_events.empty() && force;
+    const bool first = (m_last_events.empty() && force) || m_replay;
     for (const OrderRow& row : m_rows) {
         const std::int64_t event = row.last_change ? row.last_change->id : 0;
         const auto it = m_last_events.find(row.order.id);
@@ -994,8 +1016,9 @@ void OrdersPanel::show_history() {
 }
 
 void OrdersPanel::update_buttons() {
-    const bool open = m_project != nullptr;
-    const auto selected = selected_rows();
+    // Nothing changes the orders of the past.
+    const bool open = m_project != nullptr && !m_replay;
+    const auto selected = open ? selected_rows() : std::vector<const OrderRow*>{};
     const auto all = [&](auto predicate) {
         return !selected.empty() && std::ranges::all_of(selected, predicate);
     };
@@ -1047,6 +1070,30 @@ void OrdersPanel::draw_roads() {
         }
     }
     m_callbacks.show_roads(std::move(lines));
+}
+
+void OrdersPanel::show_replay(std::optional<std::vector<dispatch::ReplayOrder>> orders) {
+    std::optional<std::map<std::int64_t, dispatch::ReplayOrder>> by_id;
+    if (orders) {
+        by_id.emplace();
+        for (dispatch::ReplayOrder& order : *orders) {
+            const std::int64_t id = order.order_id;
+            by_id->emplace(id, std::move(order));
+        }
+    }
+    const auto same = [](const std::map<std::int64_t, dispatch::ReplayOrder>& a,
+                         const std::map<std::int64_t, dispatch::ReplayOrder>& b) {
+        return std::ranges::equal(a, b, [](const auto& x, const auto& y) {
+            return x.first == y.first && x.second.status == y.second.status;
+        });
+    };
+    if (by_id.has_value() == m_replay.has_value() && (!by_id || same(*by_id, *m_replay))) {
+        return;
+    }
+    m_replay = std::move(by_id);
+    m_marked.clear();
+    m_last_events.clear();
+    refresh(true);
 }
 
 void OrdersPanel::redraw() {

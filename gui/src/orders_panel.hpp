@@ -4,6 +4,7 @@
 #include "ykm/data/project.hpp"
 #include "ykm/dispatch/dispatch_standards.hpp"
 #include "ykm/dispatch/orders.hpp"
+#include "ykm/dispatch/replay.hpp"
 #include "ykm/gui/orders_model.hpp"
 #include "ykm/gui/ui_text.hpp"
 
@@ -113,6 +114,11 @@ public:
     std::optional<std::size_t> import_observations(const std::filesystem::path& csv, bool ask);
     /// Reads the orders again when the project changed (`force`: in any case).
     void refresh(bool force);
+    /// Season replay: lists the orders as they were at the replay's instant (`orders`: those
+    /// created by then, with their status then; the last change column empty) and offers no
+    /// change; std::nullopt returns to the orders as they are now.
+    void show_replay(std::optional<std::vector<dispatch::ReplayOrder>> orders);
+    [[nodiscard]] bool replaying() const { return m_replay.has_value(); }
 
     // ----- what tests read -----
     /// The rows as shown, cell by cell.
@@ -174,6 +180,8 @@ private:
     std::optional<std::int64_t> m_last_created;
     std::vector<std::int64_t> m_chosen;
     std::vector<dispatch::OrderProposal> m_proposals;
+    /// The orders at the replay's instant by id, while replaying.
+    std::optional<std::map<std::int64_t, dispatch::ReplayOrder>> m_replay;
     wxTimer m_timer;
 
     wxChoice* m_status_filter = nullptr;

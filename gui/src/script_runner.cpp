@@ -6,6 +6,8 @@
 #include "map_canvas.hpp"
 #include "orders_panel.hpp"
 #include "planner_panel.hpp"
+#include "replay_panel.hpp"
+#include "report_dialogs.hpp"
 #include "screenshot.hpp"
 #include "side_panels.hpp"
 #include "ykm/gis/error.hpp"
@@ -667,6 +669,37 @@ void ScriptRunner::add_step(const ScriptStep& step) {
             "order_wait:" + step.words[0] + "," + step.words[1]);
         return;
     }
+    case ScriptAction::replay:
+    case ScriptAction::replay_seek:
+    case ScriptAction::replay_speed:
+    case ScriptAction::replay_play:
+    case ScriptAction::replay_pause:
+    case ScriptAction::replay_step:
+    case ScriptAction::replay_follow:
+    case ScriptAction::replay_dump:
+        add_replay_step(step);
+        return;
+    case ScriptAction::reports_daily:
+    case ScriptAction::reports_select:
+    case ScriptAction::gap_confirm:
+    case ScriptAction::gap_unconfirm:
+    case ScriptAction::reports_export:
+    case ScriptAction::fee_rate_add:
+    case ScriptAction::fees_calc:
+    case ScriptAction::fees_export:
+    case ScriptAction::storm_open:
+    case ScriptAction::storm_export_chart:
+    case ScriptAction::storm_export_table:
+    case ScriptAction::reports_screenshot:
+    case ScriptAction::dump_reports:
+        m_actions.emplace_back([this, step, tick = 0]() mutable {
+            const std::optional<bool> done = run_report_step(m_frame.reports(), step, tick++);
+            if (done && !*done) {
+                m_exit_code = 1;
+            }
+            return done.has_value();
+        });
+        return;
     case ScriptAction::wheel_steps: {
         const int steps = std::max(0, static_cast<int>(std::lround(n[0])));
         for (int i = 0; i < steps; ++i) {
@@ -687,6 +720,141 @@ void ScriptRunner::add_step(const ScriptStep& step) {
         return;
     }
     }
+}
+
+void ScriptRunner::add_replay_step(const ScriptStep& step) {
+    // A step that fails ends the script with status 2, as a refused change does.
+    const auto fail = [this](const std::string& what) {
+        std::fprintf(stderr, "yukimichi: %s\n", what.c_str());
+        m_exit_code = 2;
+    };
+    const auto wait_for_frame = [this] {
+        add_wait(
+            [this] {
+                const ReplayPanel& replay = m_frame.replay_panel();
+                return !replay.active() ||
+                       (replay.frame_current() && m_frame.canvas().shows_current_frame());
+            },
+            "replay frame");
+    };
+    ReplayPanel& replay = m_frame.replay_panel();
+    switch (step.action) {
+    case ScriptAction::replay:
+        m_actions.emplace_back([this, on = step.text == "on", fail] {
+            if (!m_frame.set_replay(on)) {
+                fail("replay:on: the season replay did not start");
+            }
+            return true;
+        });
+        wait_for_frame();
+        return;
+    case ScriptAction::replay_seek:
+        m_actions.emplace_back([&replay, text = step.text] {
+            replay.jump(wxString::FromUTF8(text));
+            return true;
+        });
+        wait_for_frame();
+        return;
+    case ScriptAction::replay_speed:
+        m_actions.emplace_back([&replay, speed = static_cast<int>(std::lround(step.numbers[0]))] {
+            replay.set_speed(speed);
+            return true;
+        });
+        return;
+    case ScriptAction::replay_play:
+        m_actions.emplace_back([&replay] {
+            replay.play();
+            return true;
+        });
+        return;
+    case ScriptAction::replay_pause:
+        m_actions.emplace_back([&replay] {
+            replay.pause();
+            return true;
+        });
+        wait_for_frame();
+        return;
+    case ScriptAction::replay_step:
+        m_actions.emplace_back([&replay, steps = static_cast<int>(std::lround(step.numbers[0]))] {
+            replay.step(steps);
+            return true;
+        });
+        wait_for_frame();
+        return;
+    case ScriptAction::replay_follow:
+        m_actions.emplace_back(
+            [&replay, fail, code = step.text == "off" ? std::string() : step.text] {
+                if (!replay.follow(code)) {
+                    fail("replay_follow:" + code + ": no vehicle has this code");
+                }
+                return true;
+            });
+        wait_for_frame();
+        return;
+    case ScriptAction::replay_dump:
+        wait_for_frame();
+        m_actions.emplace_back([this, file = step.text, fail] {
+            std::ofstream out(file);
+            out << replay_json().dump(2) << "\n";
+            if (!out) {
+                fail("replay_dump: cannot write " + file);
+            }
+            return true;
+        });
+        return;
+    default:
+        return;
+    }
+}
+
+nlohmann::json ScriptRunner::replay_json() const {
+    const ReplayPanel& replay = m_frame.replay_panel();
+    const MapCanvas& canvas = m_frame.canvas();
+    nlohmann::json json{
+        {"active", replay.active()},
+        {"title", utf8(m_frame.GetTitle())},
+        {"status_text", utf8(m_frame.GetStatusBar()->GetStatusText(3))},
+        {"time_label", utf8(replay.time_label())},
+        {"followed", replay.followed()},
+        {"dropped_frames", replay.dropped_frames()},
+        {"orders", table_json(m_frame.orders_panel().rows())},
+        {"road_colouring", canvas.style().road_colouring == gis::RoadColouring::time_since_pass
+                               ? "coverage"
+                               : "priority"},
+        {"coverage_now_ms", canvas.style().coverage.now_ms},
+        {"coverage_directions", m_frame.coverage_directions()},
+        {"view", nlohmann::json::parse(view_json(canvas.view()))},
+    };
+    const wxPoint origin = canvas.GetScreenPosition() - m_frame.GetScreenRect().GetTopLeft();
+    json["canvas_origin"] = {origin.x, origin.y};
+    if (const ReplayClock* clock = replay.clock()) {
+        json["first_ms"] = clock->first_ms();
+        json["last_ms"] = clock->last_ms();
+        json["time_ms"] = clock->time_ms();
+        json["playing"] = clock->playing();
+        json["speed"] = clock->speed();
+    }
+    nlohmann::json vehicles = nlohmann::json::array();
+    if (const dispatch::ReplayFrame* frame = replay.frame()) {
+        json["frame_ms"] = frame->time_ms;
+        for (const dispatch::ReplayVehicle& v : frame->vehicles) {
+            nlohmann::json item{{"code", v.code},
+                                {"state", std::string(dispatch::key(v.state))},
+                                {"position", nullptr},
+                                {"pixel", nullptr},
+                                {"trail_points", v.trail_xy.size()}};
+            if (v.position_xy) {
+                item["position"] = {v.position_xy->x, v.position_xy->y};
+                const wxPoint p = canvas.pixel_of(*v.position_xy);
+                item["pixel"] = {p.x, p.y};
+            }
+            vehicles.push_back(item);
+        }
+    }
+    json["vehicles"] = vehicles;
+    json["markers"] = canvas.overlay().markers.size();
+    json["trails"] = canvas.overlay().trails.size();
+    return json;
 }
 
 void ScriptRunner::on_tick(wxTimerEvent&) {

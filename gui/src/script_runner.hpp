@@ -49,6 +49,8 @@ private:
     [[nodiscard]] nlohmann::json fleet_json() const;
     [[nodiscard]] nlohmann::json planner_json() const;
     [[nodiscard]] nlohmann::json orders_json() const;
+    void add_replay_step(const ScriptStep& step);
+    [[nodiscard]] nlohmann::json replay_json() const;
 
     MainFrame& m_frame;
     Finished m_finished;

@@ -1,8 +1,10 @@
 #include "ykm/gui/test_script.hpp"
 
+#include "ykm/gui/fleet_view.hpp"
 #include "ykm/gui/map_commands.hpp"
 #include "ykm/gui/orders_model.hpp"
 
+#include "ykm/data/season_log.hpp"
 #include "ykm/gis/error.hpp"
 
 #include <algorithm>
@@ -28,7 +30,7 @@ constexpr int layer_and_number = -3;
 /// Pixel pairs, at least three of them.
 constexpr int pixel_pairs = -4;
 
-constexpr std::array<ActionSpec, 48> action_specs{{
+constexpr std::array<ActionSpec, 69> action_specs{{
     {"click", ScriptAction::click, 2},
     {"drag", ScriptAction::drag, 4},
     {"boxzoom", ScriptAction::box_zoom, 4},
@@ -77,6 +79,27 @@ constexpr std::array<ActionSpec, 48> action_specs{{
     {"order_wait", ScriptAction::order_wait, text_argument},
     {"snow_add", ScriptAction::snow_add, text_argument},
     {"snow_import", ScriptAction::snow_import, text_argument},
+    {"replay", ScriptAction::replay, text_argument},
+    {"replay_seek", ScriptAction::replay_seek, text_argument},
+    {"replay_speed", ScriptAction::replay_speed, 1},
+    {"replay_play", ScriptAction::replay_play, 0},
+    {"replay_pause", ScriptAction::replay_pause, 0},
+    {"replay_step", ScriptAction::replay_step, text_argument},
+    {"replay_follow", ScriptAction::replay_follow, text_argument},
+    {"replay_dump", ScriptAction::replay_dump, text_argument},
+    {"reports_daily", ScriptAction::reports_daily, text_argument},
+    {"reports_select", ScriptAction::reports_select, text_argument},
+    {"gap_confirm", ScriptAction::gap_confirm, text_argument},
+    {"gap_unconfirm", ScriptAction::gap_unconfirm, text_argument},
+    {"reports_export", ScriptAction::reports_export, text_argument},
+    {"fee_rate_add", ScriptAction::fee_rate_add, text_argument},
+    {"fees_calc", ScriptAction::fees_calc, text_argument},
+    {"fees_export", ScriptAction::fees_export, text_argument},
+    {"storm_open", ScriptAction::storm_open, 1},
+    {"storm_export_chart", ScriptAction::storm_export_chart, text_argument},
+    {"storm_export_table", ScriptAction::storm_export_table, text_argument},
+    {"reports_screenshot", ScriptAction::reports_screenshot, text_argument},
+    {"dump_reports", ScriptAction::dump_reports, text_argument},
 }};
 
 /// A number of centimetres written in a script; std::nullopt when it is not a number.
@@ -218,6 +241,47 @@ void check_text_fields(ScriptStep& step, std::string_view item) {
         }
         return;
     }
+    case ScriptAction::reports_daily:
+    case ScriptAction::gap_unconfirm:
+    case ScriptAction::fees_calc:
+        step.words = split(2);
+        return;
+    case ScriptAction::reports_screenshot: {
+        step.words = split(2);
+        static constexpr std::array<std::string_view, 4> dialogs{"daily", "fee_rates", "fees",
+                                                                 "storm"};
+        if (step.words.size() != 2 || step.words[1].empty() ||
+            std::find(dialogs.begin(), dialogs.end(), step.words[0]) == dialogs.end()) {
+            throw bad("expected reports_screenshot:daily|fee_rates|fees|storm,FILE");
+        }
+        return;
+    }
+    case ScriptAction::gap_confirm: {
+        step.words = split(4);
+        if (step.words.size() < 3 || !data::parse_work_type(step.words[2])) {
+            throw bad("expected gap_confirm:VEHICLE,TIME,WORK[,NOTE] with a work type key");
+        }
+        return;
+    }
+    case ScriptAction::fee_rate_add:
+        step.words = split(6);
+        if (step.words.size() < 5) {
+            throw bad("expected fee_rate_add:MACHINE,weekday|holiday,FROM,TO,YEN[,NAME]");
+        }
+        return;
+    case ScriptAction::replay:
+        if (step.text != "on" && step.text != "off") {
+            throw bad("expected replay:on or replay:off");
+        }
+        return;
+    case ScriptAction::replay_step: {
+        const auto steps = parse_whole_number(step.text);
+        if (!steps || *steps == 0 || *steps < -1'000'000 || *steps > 1'000'000) {
+            throw bad("expected replay_step:+N or replay_step:-N");
+        }
+        step.numbers = {static_cast<double>(*steps)};
+        return;
+    }
     case ScriptAction::filter_state: {
         static constexpr std::array<std::string_view, 6> states{"all",     "working", "travelling",
                                                                 "stopped", "offline", "unknown"};
@@ -287,6 +351,12 @@ ScriptStep parse_step(std::string_view item) {
     const auto colon = item.find(':');
     const std::string_view name = trim_blanks(item.substr(0, colon));
     if (colon == std::string_view::npos) {
+        for (const ActionSpec& spec : action_specs) {
+            if (spec.name == name && spec.arguments == 0) {
+                step.action = spec.action;
+                return step;
+            }
+        }
         const auto command = parse_command(name);
         if (!command) {
             throw Error("unknown map command '" + std::string(item) + "'");

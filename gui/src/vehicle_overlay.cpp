@@ -54,6 +54,9 @@ void OverlayPainter::draw(wxGraphicsContext& gc, const FleetOverlay& overlay,
                           const std::vector<gis::XY>& zone_draft, std::optional<gis::XY> pointer) {
     gc.SetAntialiasMode(wxANTIALIAS_DEFAULT);
     draw_zones(gc, overlay, view, scale);
+    if (!overlay.trails.empty()) {
+        draw_trails(gc, overlay.trails, view, scale);
+    }
     if (!overlay.track.empty()) {
         draw_track(gc, overlay.track, view, scale);
     }
@@ -131,6 +134,35 @@ void OverlayPainter::draw_track(wxGraphicsContext& gc, const gis::Polyline& trac
         gc,
         wxColour(selection_colour.Red(), selection_colour.Green(), selection_colour.Blue(), 170),
         3.0 * scale));
+    gc.StrokePath(path);
+}
+
+void OverlayPainter::draw_trails(wxGraphicsContext& gc, const std::vector<gis::Polyline>& trails,
+                                 const gis::MapView& view, double scale) {
+    // One path for all trails: a dark line over a white casing, so that it shows on every
+    // road colour and is not mistaken for one.
+    wxGraphicsPath path = gc.CreatePath();
+    for (const gis::Polyline& trail : trails) {
+        bool started = false;
+        gis::XY last{};
+        for (const gis::XY& point : trail) {
+            const gis::XY p = view.to_pixel(point);
+            if (!started) {
+                path.MoveToPoint(p.x, p.y);
+                started = true;
+            } else if (std::abs(p.x - last.x) + std::abs(p.y - last.y) >= 1.0) {
+                path.AddLineToPoint(p.x, p.y);
+            } else {
+                continue;
+            }
+            last = p;
+        }
+    }
+    gc.SetPen(pen(gc, wxColour(255, 255, 255, 200), 4.0 * scale));
+    gc.StrokePath(path);
+    gc.SetPen(
+        pen(gc, wxColour(outline_colour.Red(), outline_colour.Green(), outline_colour.Blue(), 200),
+            2.0 * scale));
     gc.StrokePath(path);
 }
 

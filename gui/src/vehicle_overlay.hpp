@@ -20,6 +20,8 @@ struct FleetOverlay {
     std::optional<std::int64_t> selected;
     /// Today's track of the selected vehicle, project CRS.
     gis::Polyline track;
+    /// Season replay: each vehicle's recent trail, project CRS, drawn under the markers.
+    std::vector<gis::Polyline> trails;
     struct Zone {
         std::int64_t id = 0;
         std::string name;
@@ -51,6 +53,8 @@ private:
                     double scale);
     void draw_track(wxGraphicsContext& gc, const gis::Polyline& track, const gis::MapView& view,
                     double scale);
+    static void draw_trails(wxGraphicsContext& gc, const std::vector<gis::Polyline>& trails,
+                            const gis::MapView& view, double scale);
     void draw_markers(wxGraphicsContext& gc, const FleetOverlay& overlay, const gis::MapView& view,
                       double scale);
     void draw_labels(wxGraphicsContext& gc, const FleetOverlay& overlay, const gis::MapView& view,

@@ -58,8 +58,8 @@ else
     fail "csv header: $header ($(wc -l <"$csv") lines)"
 fi
 IFS=, read -r -a f <<<"$row"
-expected="2026-01-15 D-01 C01 2026-01-15 21:00 2026-01-16 00:30 3.33 2.83 0.00 0.00 0.00 0.00 0.50 0.00 10.0 1 2.224 0.500 0.000 0.000 1"
-got="${f[0]} ${f[1]} ${f[2]} ${f[4]} ${f[5]} ${f[6]} ${f[7]} ${f[8]} ${f[9]} ${f[10]} ${f[11]} ${f[12]} ${f[13]} ${f[14]} ${f[15]} ${f[16]} ${f[17]} ${f[18]} ${f[19]} ${f[20]}"
+expected="2026-01-15 D-01 C01 2026-01-15 21:00 2026-01-16 00:30 3.33 2.83 0.00 0.00 0.00 0.00 0.50 0.00 10.0 1 0.0 2.224 0.500 0.000 0.000 1"
+got="${f[0]} ${f[1]} ${f[2]} ${f[4]} ${f[5]} ${f[6]} ${f[7]} ${f[8]} ${f[9]} ${f[10]} ${f[11]} ${f[12]} ${f[13]} ${f[14]} ${f[15]} ${f[16]} ${f[17]} ${f[18]} ${f[19]} ${f[20]} ${f[21]}"
 if [[ $got == "$expected" ]]; then
     pass "csv values: hours by type without the gap, gap minutes, km, km by class"
 else
@@ -91,8 +91,29 @@ else
 fi
 
 expect_error "bad date" 2 "2026-02-30" -- "$ykm" report daily "$p" --date 2026-02-30
-expect_error "bad extension" 2 "\.xlsx" -- "$ykm" report daily "$p" --date 2026-01-15 -o "$work/r.xlsx"
+expect_error "bad extension" 2 "\.ods" -- "$ykm" report daily "$p" --date 2026-01-15 -o "$work/r.ods"
 expect_error "unknown contractor" 2 "contractor C99" -- "$ykm" report daily "$p" --date 2026-01-15 --contractor C99
-if [[ ! -e $work/r.xlsx ]]; then pass "nothing written for a refused format"; else fail "r.xlsx written"; fi
+if [[ ! -e $work/r.ods ]]; then pass "nothing written for a refused format"; else fail "r.ods written"; fi
+
+# The workbook, read back by GDAL's XLSX driver: the shifts, and the gap on its own sheet.
+"$ykm" report daily "$p" --date 2026-01-15 -o "$work/日報.xlsx" >/dev/null
+shifts=$(ogr2ogr -q -f CSV /vsistdout/ -oo HEADERS=DISABLE -oo FIELD_TYPES=STRING "$work/日報.xlsx" 日報 2>&1)
+gaps=$(ogr2ogr -q -f CSV /vsistdout/ -oo HEADERS=DISABLE -oo FIELD_TYPES=STRING "$work/日報.xlsx" 欠測 2>&1)
+if grep -q '^2026-01-15,D-01,C01,.*"3.33333' <<<"$shifts" && grep -q '^2026-01-15,[^,]*,C02,' <<<"$shifts" &&
+    grep -q '^D-01,2026-01-15 22:30,2026-01-15 22:40,"10",未確認' <<<"$gaps"; then
+    pass "report daily -o FILE.xlsx: shifts and gaps sheets"
+else
+    fail "xlsx: $shifts / $gaps"
+fi
+# The printed reports: one page per vehicle and shift, each with the seal boxes.
+"$ykm" report daily "$p" --date 2026-01-15 -o "$work/日報.pdf" >/dev/null
+pages=$(pdfinfo "$work/日報.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')
+text=$(pdftotext -enc UTF-8 "$work/日報.pdf" - 2>/dev/null)
+if [[ $pages == 2 ]] && [[ $(grep -c '監督員' <<<"$text") == 2 ]] &&
+    grep -q '作業日報 *2026-01-15 *D-01' <<<"$text" && grep -q '未確認の欠測 10 分は含まない' <<<"$text"; then
+    pass "report daily -o FILE.pdf: a signed page per shift"
+else
+    fail "pdf: $pages pages: $text"
+fi
 
 summary

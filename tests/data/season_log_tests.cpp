@@ -543,6 +543,61 @@ BOOST_AUTO_TEST_CASE(blocks_never_span_more_than_an_hour) {
     BOOST_TEST(f.log.fixes(12, night, night + 8'000'000).size() == 250U);
 }
 
+BOOST_AUTO_TEST_CASE(extent_and_vehicles_span_blocks_and_the_tail) {
+    LogFixture f;
+    f.log.append(track(12, night, 250, 30'000)); // 2 blocks and 8 fixes in the tail, to 2:04:30
+    f.log.append(track(14, night - 3 * 3'600'000, 100, 60'000)); // 18:00-19:39
+    f.log.seal_all();
+    f.log.append(track(13, night + 10 * 3'600'000, 1)); // one fix in the tail at 07:00
+    const auto extent = f.log.extent();
+    BOOST_TEST_REQUIRE(extent.has_value());
+    BOOST_TEST(extent->first == night - 3 * 3'600'000);
+    BOOST_TEST(extent->second == night + 10 * 3'600'000);
+    BOOST_TEST(f.log.vehicles() == (std::vector<std::int64_t>{12, 13, 14}));
+    BOOST_TEST(f.log.vehicles(night, night + 1) == (std::vector<std::int64_t>{12}));
+    BOOST_TEST(f.log.vehicles(night - 3 * 3'600'000, night + 1) ==
+               (std::vector<std::int64_t>{12, 14}));
+    BOOST_TEST(f.log.vehicles(night + 7'471'000, night + 9 * 3'600'000).empty());
+    BOOST_TEST(f.log.vehicles(night + 9 * 3'600'000, night + 11 * 3'600'000) ==
+               (std::vector<std::int64_t>{13}));
+    LogFixture empty;
+    BOOST_TEST(!empty.log.extent().has_value());
+    BOOST_TEST(empty.log.vehicles().empty());
+}
+
+BOOST_AUTO_TEST_CASE(last_before_skips_flagged_fixes_across_blocks_and_the_tail) {
+    LogFixture f;
+    // Every 30 s for 2 h 30 min: a block of the first hour (fixes 0-120), one of the second
+    // (121-241) and the tail (242-299); from fix 121 on all are speed jumps, so the search walks
+    // back over a whole block.
+    std::vector<Fix> fixes = track(15, night, 300, 30'000);
+    for (std::size_t i = 121; i < fixes.size(); ++i) {
+        fixes[i].flags = fix_flags::speed_jump;
+    }
+    f.log.append(fixes);
+    BOOST_TEST(f.log.stats().block_count == 2);
+    BOOST_TEST(f.log.stats().tail_count == 58);
+    // Recomputed from the raw fixes: the last one before T, with and without the flag skipped.
+    const auto expected = [&](std::int64_t t, bool skip) -> std::optional<Fix> {
+        std::optional<Fix> best;
+        for (const Fix& x : fixes) {
+            if (x.time_ms < t && !(skip && x.flags != 0)) {
+                best = x;
+            }
+        }
+        return best;
+    };
+    for (const std::int64_t t : {night, night + 1, night + 30'000, night + 3'600'000,
+                                 night + 6'000'000, night + 8'999'999, night + 20'000'000}) {
+        BOOST_TEST((f.log.last_before(15, t) == expected(t, false)), "T = night + " << t - night);
+        BOOST_TEST((f.log.last_before(15, t, fix_flags::speed_jump) == expected(t, true)),
+                   "T = night + " << t - night);
+    }
+    BOOST_TEST(f.log.last_before(15, night + 20'000'000, fix_flags::speed_jump)->time_ms ==
+               night + 120 * 30'000);
+    BOOST_TEST(!f.log.last_before(16, night + 20'000'000).has_value());
+}
+
 BOOST_AUTO_TEST_CASE(a_bad_fix_rolls_the_whole_append_back) {
     LogFixture f;
     std::vector<Fix> batch = track(13, night, 300);

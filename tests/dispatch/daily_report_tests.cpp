@@ -1,7 +1,7 @@
 #include "ykm/dispatch/daily_report.hpp"
 
 #include "../data/error_message.hpp"
-#include "../data/temp_dir.hpp"
+#include "two_contractor_town.hpp"
 #include "ykm/data/demo_town.hpp"
 #include "ykm/dispatch/coverage.hpp"
 #include "ykm/dispatch/fleet.hpp"
@@ -19,59 +19,17 @@ using test::message_of;
 
 namespace {
 
-constexpr std::int64_t minute_ms = 60'000;
-constexpr std::int64_t hour_ms = 60 * minute_ms;
+using test::hour_ms;
+using test::minute_ms;
 // 2026-01-15 00:00 JST (2026-01-14 15:00 UTC).
 constexpr std::int64_t jan15_ms = 1'768'402'800'000;
-// One step of the synthetic tracks: 0.001 degree of latitude on the haversine sphere.
-constexpr double step_m = 111.19508023353292;
+constexpr double step_m = test::track_step_m;
 
 std::size_t index(WorkType w) {
     return static_cast<std::size_t>(w);
 }
 
-struct ReportProject {
-    test::TempDir dir;
-    data::Project project;
-    std::int64_t contractor = 0;
-    std::int64_t other_contractor = 0;
-    std::int64_t vehicle = 0;
-    std::int64_t other_vehicle = 0;
-
-    ReportProject() : project(data::Project::create(dir / "town.ykm", gis::Epsg{6678})) {
-        data::write_demo_town(project, data::generate_demo_town(2, data::TownSize::small));
-        dispatch::Fleet fleet(project);
-        contractor = fleet.save(dispatch::Contractor{0, "C1", "雪国建設", "", ""});
-        other_contractor = fleet.save(dispatch::Contractor{0, "C2", "北星工業", "", ""});
-        dispatch::Vehicle v;
-        v.code = "T-1";
-        v.contractor_id = contractor;
-        vehicle = fleet.save(v);
-        v.code = "T-2";
-        v.contractor_id = other_contractor;
-        other_vehicle = fleet.save(v);
-    }
-
-    /// Fixes of `vehicle_id` every minute from `start_ms`, `count` of them, each 0.001 degree
-    /// north of the one before (the step counted from `start_ms`, so dropped fixes jump).
-    static std::vector<data::Fix> track(std::int64_t vehicle_id, std::int64_t start_ms, int count,
-                                        WorkType work) {
-        std::vector<data::Fix> out;
-        for (int i = 0; i < count; ++i) {
-            data::Fix f;
-            f.vehicle_id = vehicle_id;
-            f.time_ms = start_ms + i * minute_ms;
-            f.position = gis::LonLat{140.74, 40.8 + 0.001 * i};
-            f.work = work;
-            out.push_back(f);
-        }
-        return out;
-    }
-
-    void append(const std::vector<data::Fix>& fixes) {
-        data::SeasonLog(project.database()).append(fixes);
-    }
-};
+using ReportProject = test::TwoContractorTown;
 
 } // namespace
 

@@ -1,5 +1,7 @@
 #include "ykm/dispatch/driver_sheet.hpp"
 
+#include "shell_tools.hpp"
+
 #include "../data/temp_dir.hpp"
 #include "ykm/gis/error.hpp"
 
@@ -131,32 +133,8 @@ dispatch::DriverSheetInputs crossing_inputs() {
     return inputs;
 }
 
-std::string run(const std::string& command) {
-    std::string out;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    BOOST_REQUIRE(pipe != nullptr);
-    char buffer[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) {
-        out.append(buffer, n);
-    }
-    ::pclose(pipe);
-    return out;
-}
-
-int pdf_pages(const std::filesystem::path& pdf) {
-    const std::string info = run("pdfinfo '" + pdf.string() + "' 2>&1");
-    std::smatch match;
-    if (std::regex_search(info, match, std::regex(R"(Pages:\s+(\d+))"))) {
-        return std::stoi(match[1].str());
-    }
-    BOOST_TEST_MESSAGE("pdfinfo: " + info);
-    return -1;
-}
-
-std::string pdf_text(const std::filesystem::path& pdf) {
-    return run("pdftotext -enc UTF-8 '" + pdf.string() + "' - 2>&1");
-}
+using test::pdf_pages;
+using test::pdf_text;
 
 std::string read_file(const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);

@@ -1,5 +1,7 @@
 #include "ykm/dispatch/order_sheet.hpp"
 
+#include "shell_tools.hpp"
+
 #include "../data/error_message.hpp"
 #include "../data/temp_dir.hpp"
 #include "ykm/data/demo_town.hpp"
@@ -30,34 +32,14 @@ namespace {
 
 const dispatch::OrderActor staff{"sato", dispatch::OrderChannel::desktop};
 
-// Output of a shell command (its exit status in `status`).
-std::string run(const std::string& command, int* status = nullptr) {
-    std::string out;
-    FILE* pipe = popen(command.c_str(), "r");
-    BOOST_REQUIRE(pipe != nullptr);
-    std::array<char, 4096> buffer{};
-    std::size_t n = 0;
-    while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
-        out.append(buffer.data(), n);
-    }
-    const int rc = pclose(pipe);
-    if (status != nullptr) {
-        *status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-    }
-    return out;
-}
+using test::run_command;
 
 std::string without_spaces(std::string text) {
     std::erase_if(text, [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\f'; });
     return text;
 }
 
-int page_count(const std::filesystem::path& pdf) {
-    const std::string info = run("pdfinfo '" + pdf.string() + "'");
-    std::smatch m;
-    BOOST_REQUIRE(std::regex_search(info, m, std::regex(R"(Pages:\s+(\d+))")));
-    return std::stoi(m[1]);
-}
+using test::pdf_text;
 
 struct SheetProject {
     test::TempDir dir;
@@ -128,15 +110,11 @@ struct SheetProject {
     // The QR codes zbarimg finds on page 1 at 200 dpi, one a line ("" when none).
     std::string decoded_qr(const std::filesystem::path& pdf) {
         const std::filesystem::path png = dir / "page1";
-        run("pdftoppm -r 200 -png -f 1 -l 1 -singlefile '" + pdf.string() + "' '" + png.string() +
-            "'");
-        return run("zbarimg --raw -q '" + png.string() + ".png' 2>/dev/null");
+        run_command("pdftoppm -r 200 -png -f 1 -l 1 -singlefile '" + pdf.string() + "' '" +
+                    png.string() + "'");
+        return run_command("zbarimg --raw -q '" + png.string() + ".png' 2>/dev/null");
     }
 };
-
-std::string text_of(const std::filesystem::path& pdf) {
-    return run("pdftotext -enc UTF-8 '" + pdf.string() + "' -");
-}
 
 } // namespace
 
@@ -147,7 +125,7 @@ BOOST_AUTO_TEST_CASE(prints_the_order_its_roads_and_the_acknowledgement_box_in_j
     const std::int64_t id = t.order(6);
     const std::string number = t.number(id);
     const auto pdf = t.sheet(id, "https://portal.example.lg.jp");
-    const std::string text = text_of(pdf);
+    const std::string text = pdf_text(pdf);
     const std::string flat = without_spaces(text);
     BOOST_TEST(text.find("除雪作業指令書") != std::string::npos);
     BOOST_TEST(text.find(number) != std::string::npos);
@@ -171,9 +149,9 @@ BOOST_AUTO_TEST_CASE(prints_the_order_its_roads_and_the_acknowledgement_box_in_j
     BOOST_TEST(flat.find("作業指令書" + number) != std::string::npos); // the footer
     BOOST_TEST(flat.find("1/2") != std::string::npos);
     BOOST_TEST(flat.find("2/2") != std::string::npos);
-    const std::string info = run("pdfinfo '" + pdf.string() + "'");
+    const std::string info = run_command("pdfinfo '" + pdf.string() + "'");
     BOOST_TEST(info.find("595.276 x 841.89 pts (A4)") != std::string::npos);
-    BOOST_TEST(page_count(pdf) == 2);
+    BOOST_TEST(test::pdf_pages(pdf) == 2);
     BOOST_TEST(!std::filesystem::exists(pdf.string() + ".partial"));
 }
 
@@ -182,7 +160,7 @@ BOOST_AUTO_TEST_CASE(says_when_the_order_was_issued) {
     const std::int64_t id = t.order(2);
     dispatch::Orders(t.project).change_status(id, dispatch::OrderStatus::issued, staff, "",
                                               1'700'003'600'000);
-    const std::string flat = without_spaces(text_of(t.sheet(id, "")));
+    const std::string flat = without_spaces(pdf_text(t.sheet(id, "")));
     BOOST_TEST(flat.find("発令日時2023-11-1508:13") != std::string::npos);
     BOOST_TEST(flat.find("状態発令") != std::string::npos);
 }
@@ -194,14 +172,14 @@ BOOST_AUTO_TEST_CASE(its_qr_code_opens_the_order_in_the_portal) {
     // A trailing '/' of the portal's address is not doubled.
     const auto pdf = t.sheet(id, "https://portal.example.lg.jp/");
     BOOST_TEST(t.decoded_qr(pdf) == url + "\n");
-    BOOST_TEST(without_spaces(text_of(pdf)).find(url) != std::string::npos);
+    BOOST_TEST(without_spaces(pdf_text(pdf)).find(url) != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(without_a_portal_it_has_no_qr_code_and_says_so) {
     SheetProject t;
     const std::int64_t id = t.order(3);
     const auto pdf = t.sheet(id, "");
-    BOOST_TEST(text_of(pdf).find("ポータル未設定") != std::string::npos);
+    BOOST_TEST(pdf_text(pdf).find("ポータル未設定") != std::string::npos);
     BOOST_TEST(t.decoded_qr(pdf).empty());
 }
 
@@ -240,10 +218,10 @@ BOOST_AUTO_TEST_CASE(the_roads_list_goes_on_over_more_pages_as_roads_grow) {
     BOOST_TEST_REQUIRE(roads > 60U);
     const auto small = t.sheet(few, "", "few.pdf");
     const auto large = t.sheet(many, "https://portal.example.lg.jp", "many.pdf");
-    const int pages = page_count(large);
-    BOOST_TEST(page_count(small) == 2);
+    const int pages = test::pdf_pages(large);
+    BOOST_TEST(test::pdf_pages(small) == 2);
     BOOST_TEST(pages > 2);
-    const std::string flat = without_spaces(text_of(large));
+    const std::string flat = without_spaces(pdf_text(large));
     BOOST_TEST(flat.find("合計" + std::to_string(roads) + "区間" +
                          without_spaces(t.total_km(many))) != std::string::npos);
     BOOST_TEST(flat.find(std::to_string(pages) + "/" + std::to_string(pages)) != std::string::npos);
@@ -259,7 +237,7 @@ BOOST_AUTO_TEST_CASE(prints_long_instructions_whole_on_the_next_page) {
     }
     instructions += "以上";
     const std::int64_t id = t.order(3, instructions);
-    const std::string flat = without_spaces(text_of(t.sheet(id, "")));
+    const std::string flat = without_spaces(pdf_text(t.sheet(id, "")));
     BOOST_TEST(flat.find("指示事項（全文）") != std::string::npos);
     BOOST_TEST(flat.find("注意事項30：通学路は歩道も除雪すること。以上") != std::string::npos);
 }

@@ -11,6 +11,8 @@
 #include "ykm/dispatch/audit_log.hpp"
 #include "ykm/dispatch/fleet.hpp"
 #include "ykm/dispatch/orders.hpp"
+#include "ykm/dispatch/position_input.hpp"
+#include "ykm/dispatch/report_confirmations.hpp"
 #include "ykm/gis/error.hpp"
 
 #include <boost/asio/ssl.hpp>
@@ -173,6 +175,26 @@ std::string error_code(const HttpAnswer& a) {
     const json j = json::parse(a.body, nullptr, false);
     return j.is_object() && j.contains("error") ? j["error"].get<std::string>() : a.body;
 }
+
+/// One fix a minute of vehicle `code` from `start_ms`, `count` of them, plowing northwards.
+void add_track(const Portal& p, const std::string& code, std::int64_t start_ms, int count) {
+    data::Project project = data::Project::open(p.path, data::OpenMode::read_write);
+    const auto vehicle = dispatch::Fleet(project).vehicle_by_code(code);
+    BOOST_TEST_REQUIRE(vehicle.has_value());
+    std::vector<data::Fix> fixes;
+    for (int i = 0; i < count; ++i) {
+        data::Fix f;
+        f.vehicle_id = vehicle->id;
+        f.time_ms = start_ms + i * 60'000LL;
+        f.position = gis::LonLat{140.74, 40.8 + 0.001 * i};
+        f.work = data::WorkType::plow;
+        fixes.push_back(f);
+    }
+    data::SeasonLog(project.database()).append(fixes);
+}
+
+// 2026-01-15 21:00 JST.
+constexpr std::int64_t night_ms = 1'768'402'800'000 + 21 * 3'600'000LL;
 
 } // namespace
 
@@ -567,6 +589,159 @@ BOOST_AUTO_TEST_CASE(behind_a_proxy_cookies_are_secure_and_limits_count_the_forw
     const HttpAnswer ok = attempt("chief", password, "192.0.2.2");
     BOOST_TEST(ok.status == 200U);
     BOOST_TEST(ok.header("set-cookie").find("; Secure") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_contractor_lists_and_confirms_only_its_own_daily_reports) {
+    Portal p;
+    // A-1 (K01) plows 21:00-22:00, B-1 (K02) 21:30-22:00 on 2026-01-15.
+    add_track(p, "A-1", night_ms, 61);
+    add_track(p, "B-1", night_ms + 30 * 60'000LL, 31);
+    const Login a = log_in(p.port, "yamada");
+    const Login b = log_in(p.port, "kita");
+
+    const HttpAnswer listed = get(p.port, "/api/reports?date=2026-01-15", a);
+    BOOST_TEST_REQUIRE(listed.status == 200U, listed.body);
+    const json own = json::parse(listed.body);
+    BOOST_TEST(own["date"] == "2026-01-15");
+    BOOST_TEST_REQUIRE(own["reports"].size() == 1U);
+    const json report = own["reports"][0];
+    BOOST_TEST(report["vehicle"] == "A-1");
+    BOOST_TEST(report["contractor"] == "K01");
+    BOOST_TEST(report["start"] == "2026-01-15T21:00:00+09:00");
+    BOOST_TEST(report["end"] == "2026-01-15T22:00:00+09:00");
+    BOOST_TEST(report["operating_h"].get<double>() == 1.0);
+    BOOST_TEST(report["work"][0]["type"] == "plow");
+    BOOST_TEST(report["state"] == "open");
+    BOOST_TEST(report["confirmation"].is_null());
+    BOOST_TEST(report["actions"] == json({"confirm"}));
+    BOOST_TEST(!report.contains("differs"));
+    BOOST_TEST(report["shift_start_ms"].get<std::int64_t>() == night_ms);
+    const std::string target = "/api/reports/" + std::to_string(report["vehicle_id"].get<int>()) +
+                               "/" + std::to_string(night_ms);
+
+    const json others = json::parse(get(p.port, "/api/reports?date=2026-01-15", b).body);
+    BOOST_TEST_REQUIRE(others["reports"].size() == 1U);
+    BOOST_TEST(others["reports"][0]["vehicle"] == "B-1");
+    BOOST_TEST(get(p.port, target, b).status == 404U);
+    const HttpAnswer one = get(p.port, target, a);
+    BOOST_TEST(one.status == 200U);
+    BOOST_TEST(json::parse(one.body)["vehicle"] == "A-1");
+
+    // Dates without reports give an empty list; bad ones a 400 naming the field.
+    const HttpAnswer none = get(p.port, "/api/reports?date=2026-01-16", a);
+    BOOST_TEST(none.status == 200U);
+    BOOST_TEST(json::parse(none.body)["reports"].empty());
+    for (const char* bad :
+         {"/api/reports?date=2026-02-30", "/api/reports?date=15.01.2026", "/api/reports"}) {
+        const HttpAnswer refused = get(p.port, bad, a);
+        BOOST_TEST(refused.status == 400U, bad);
+        BOOST_TEST(error_code(refused) == "bad_parameter");
+        BOOST_TEST(json::parse(refused.body)["message"].get<std::string>().find("date") == 0U);
+    }
+
+    // Another contractor learns nothing; the city cannot confirm on the contractor's behalf.
+    const std::string confirm = target + "/confirm";
+    BOOST_TEST(post_json(p.port, confirm, "{}", &b).status == 404U);
+    for (const char* login : {"watch", "staff1", "chief"}) {
+        const Login l = log_in(p.port, login);
+        const HttpAnswer refused = post_json(p.port, confirm, "{}", &l);
+        BOOST_TEST(refused.status == 403U, login);
+        BOOST_TEST(error_code(refused) == "forbidden");
+    }
+    const HttpAnswer no_csrf = post_json(p.port, confirm, "{}", &a, false);
+    BOOST_TEST(no_csrf.status == 403U);
+    BOOST_TEST(error_code(no_csrf) == "csrf");
+    const HttpAnswer foreign = http_call(p.port, "POST", confirm, "{}",
+                                         {{"Content-Type", "application/json"},
+                                          {"Cookie", a.cookie},
+                                          {"X-CSRF-Token", a.csrf},
+                                          {"Origin", "http://evil.example"}});
+    BOOST_TEST(foreign.status == 403U);
+    BOOST_TEST(get(p.port, confirm, a).status == 405U);
+    {
+        data::Project project = data::Project::open(p.path, data::OpenMode::read_only);
+        BOOST_TEST(dispatch::confirmed_reports(project, "2026-01-15", std::nullopt).empty());
+    }
+
+    const HttpAnswer done = post_json(p.port, confirm, "{}", &a);
+    BOOST_TEST_REQUIRE(done.status == 200U, done.body);
+    const json confirmed = json::parse(done.body);
+    BOOST_TEST(confirmed["state"] == "confirmed");
+    BOOST_TEST(confirmed["confirmation"]["by"] == "yamada");
+    BOOST_TEST(confirmed["confirmation"]["channel"] == "portal");
+    BOOST_TEST(confirmed["actions"].empty());
+    BOOST_TEST(confirmed["operating_h"].get<double>() == 1.0);
+    const HttpAnswer again = post_json(p.port, confirm, "{}", &a);
+    BOOST_TEST(again.status == 409U);
+    BOOST_TEST(error_code(again) == "already_confirmed");
+
+    // The city sees both shifts, the confirmed one with whether it differs now.
+    const Login s = log_in(p.port, "staff1");
+    const json all = json::parse(get(p.port, "/api/reports?date=2026-01-15", s).body)["reports"];
+    BOOST_TEST_REQUIRE(all.size() == 2U);
+    BOOST_TEST(all[0]["vehicle"] == "A-1");
+    BOOST_TEST(all[0]["state"] == "confirmed");
+    BOOST_TEST(all[0]["differs"] == false);
+    BOOST_TEST(all[0]["actions"].empty());
+    BOOST_TEST(all[1]["vehicle"] == "B-1");
+    BOOST_TEST(all[1]["state"] == "open");
+    BOOST_TEST(all[1]["actions"].empty());
+
+    const Login v = log_in(p.port, "watch");
+    BOOST_TEST(json::parse(get(p.port, "/api/reports?date=2026-01-15", v).body)["reports"].size() ==
+               2U);
+
+    // Late fixes 22:01-22:10 lengthen the shift: the confirmed figures stay, and the city is
+    // told that the report computed now differs.
+    add_track(p, "A-1", night_ms + 61 * 60'000LL, 10);
+    const json later = json::parse(get(p.port, "/api/reports?date=2026-01-15", s).body)["reports"];
+    BOOST_TEST_REQUIRE(later.size() == 2U);
+    BOOST_TEST(later[0]["differs"] == true);
+    BOOST_TEST(later[0]["operating_h"].get<double>() == 1.0);
+    const json own_later = json::parse(get(p.port, target, a).body);
+    BOOST_TEST(own_later["operating_h"].get<double>() == 1.0);
+    BOOST_TEST(own_later["end"] == "2026-01-15T22:00:00+09:00");
+    BOOST_TEST(!own_later.contains("differs"));
+
+    data::Project project = data::Project::open(p.path, data::OpenMode::read_only);
+    const auto stored = dispatch::confirmed_reports(project, "2026-01-15", std::nullopt);
+    BOOST_TEST_REQUIRE(stored.size() == 1U);
+    BOOST_TEST(stored[0].confirmed_by == "yamada");
+    BOOST_TEST((stored[0].channel == dispatch::ConfirmationChannel::portal));
+    const auto entries = dispatch::read_audit(project.database(), "daily_report");
+    BOOST_TEST_REQUIRE(entries.size() == 1U);
+    BOOST_TEST(entries[0].action == "confirm");
+    BOOST_TEST(entries[0].actor == "yamada");
+    BOOST_TEST(entries[0].channel == "portal");
+    const dispatch::AuditCheck check = dispatch::verify_audit(project.database());
+    BOOST_TEST(check.intact, check.message);
+}
+
+BOOST_AUTO_TEST_CASE(a_shift_still_running_cannot_be_confirmed) {
+    Portal p;
+    // A-1's last fix was an hour ago: less than the 4 h break, the night may go on.
+    const std::int64_t start = dispatch::now_ms() - 2 * 3'600'000LL;
+    add_track(p, "A-1", start, 61);
+    const Login a = log_in(p.port, "yamada");
+    const std::string date = dispatch::jst_date_of(start);
+    const json list = json::parse(get(p.port, "/api/reports?date=" + date, a).body)["reports"];
+    BOOST_TEST_REQUIRE(list.size() == 1U);
+    BOOST_TEST(list[0]["state"] == "running");
+    BOOST_TEST(list[0]["actions"].empty());
+    const HttpAnswer refused =
+        post_json(p.port,
+                  "/api/reports/" + std::to_string(list[0]["vehicle_id"].get<int>()) + "/" +
+                      std::to_string(start) + "/confirm",
+                  "{}", &a);
+    BOOST_TEST(refused.status == 409U);
+    BOOST_TEST(error_code(refused) == "shift_running");
+    // A shift that does not exist answers 404.
+    BOOST_TEST(post_json(p.port,
+                         "/api/reports/" + std::to_string(list[0]["vehicle_id"].get<int>()) + "/" +
+                             std::to_string(start + 1) + "/confirm",
+                         "{}", &a)
+                   .status == 404U);
+    BOOST_TEST(get(p.port, "/api/reports/x/1", a).status == 404U);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

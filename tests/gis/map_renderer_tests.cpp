@@ -653,6 +653,55 @@ BOOST_AUTO_TEST_CASE(the_legend_lists_the_pass_ages_in_the_time_since_pass_colou
     BOOST_TEST(sheet_fresh > 20);
 }
 
+BOOST_AUTO_TEST_CASE(road_layers_split_the_map_around_the_shifted_directions) {
+    MapRenderer renderer;
+    const MapView view = test_view();
+    MapStyle style = coverage_style(nullptr);
+    style.legend = true;
+    const RoadLayers layers = renderer.render_road_layers(directed_roads(), view, style);
+    BOOST_TEST_REQUIRE(layers.roads.size() == 3U);
+    // Road 11 at pixel row 100.5 from x 49.5 to 249.5; a class 2 direction is 3 px wide and its
+    // centre keeps 3/2 + 0.5 = 2 px to the left: eastbound (forward) north at 98.5, westbound
+    // south at 102.5, running back.
+    const DrawnDirection& east = layers.roads[0];
+    BOOST_TEST(east.road_id == 11);
+    BOOST_TEST(east.forward);
+    BOOST_TEST((east.priority == PriorityClass::second));
+    BOOST_TEST(east.width_px == 3.0);
+    BOOST_TEST_REQUIRE(east.pixels.size() == 2U);
+    BOOST_TEST(east.pixels.front().x == 49.5);
+    BOOST_TEST(east.pixels.front().y == 98.5);
+    BOOST_TEST(east.pixels.back().x == 249.5);
+    BOOST_TEST(east.pixels.back().y == 98.5);
+    const DrawnDirection& west = layers.roads[1];
+    BOOST_TEST(west.road_id == 11);
+    BOOST_TEST(!west.forward);
+    BOOST_TEST_REQUIRE(west.pixels.size() == 2U);
+    BOOST_TEST(west.pixels.front().x == 249.5);
+    BOOST_TEST(west.pixels.front().y == 102.5);
+    // The one-way road is one unshifted line along column 300.5, from row 10 down to row 290.
+    const DrawnDirection& oneway = layers.roads[2];
+    BOOST_TEST(oneway.road_id == 12);
+    BOOST_TEST(oneway.forward);
+    BOOST_TEST_REQUIRE(oneway.pixels.size() == 2U);
+    BOOST_TEST(oneway.pixels.front().x == 300.5);
+    BOOST_TEST(oneway.pixels.front().y == 10.0);
+    BOOST_TEST(oneway.pixels.back().y == 290.0);
+    // Under the roads: only the background here; over them: transparent on the roads, the
+    // legend opaque.
+    BOOST_TEST(pixels_unlike(layers.under, map_background, 0, 0, 400, 300) == 0);
+    BOOST_TEST((layers.over.at(100, 98) >> 24) == 0U);
+    BOOST_TEST((layers.over.at(300, 40) >> 24) == 0U);
+    int opaque_pixels = 0;
+    for (const std::uint32_t p : layers.over.pixels) {
+        opaque_pixels += (p >> 24) == 0xFFU ? 1 : 0;
+    }
+    BOOST_TEST(opaque_pixels > 500);
+    // Hidden roads give no directions.
+    style.roads.visible = false;
+    BOOST_TEST(renderer.render_road_layers(directed_roads(), view, style).roads.empty());
+}
+
 BOOST_AUTO_TEST_CASE(rejects_a_basemap_of_the_wrong_pixel_count) {
     MapRenderer renderer;
     const Image broken{400, 300, std::vector<std::uint32_t>(10, 0xFF000000U)};

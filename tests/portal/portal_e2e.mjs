@@ -4,9 +4,11 @@
 //   contractor A on a phone: logs in, sees its issued order, opens it (its roads drawn on the
 //   map), acknowledges and starts it with a confirm step each; an order issued meanwhile from the
 //   command line appears in the open list without a reload (server-sent events); its vehicles
-//   without a GPS fix are shown as unknown.
+//   without a GPS fix are shown as unknown; in the 日報 tab it sees its own vehicles' shifts of
+//   the night REPORT_DATE (a GPS gap shown as not counted), confirms one after the warning and
+//   sees it 確定済み and read-only, also after a reload.
 //   contractor B in another browser context: does not see A's order and gets "not found" at its
-//   address; declines its own order (a reason is required); switches to English, kept after a
+//   address; sees only its own vehicle's daily report; declines its own order (a reason is required); switches to English, kept after a
 //   reload.
 //
 // Prints "ok: ..." / "FAILED: ..." lines and exits non-zero when anything failed.
@@ -30,6 +32,7 @@ const shots = env('SHOT_DIR');
 const order_a = env('ORDER_A');
 const order_b = env('ORDER_B');
 const order_new = env('ORDER_NEW');
+const report_date = env('REPORT_DATE');
 
 let failed = 0;
 const ok = (what) => console.log(`ok: ${what}`);
@@ -228,6 +231,46 @@ try {
         console.log(`   ${total} vehicles, ${unknown} with unknown position`);
     });
 
+    const reports_listed = await step("A: the 日報 tab lists its own vehicles' shifts of the night", pa, async () => {
+        await pa.locator('nav a[href="#/reports"]').tap();
+        await pa.locator('#report-date').waitFor();
+        const yesterday = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo', year: 'numeric',
+            month: '2-digit', day: '2-digit' }).format(new Date(Date.now() - 86400000));
+        expect(await pa.locator('#report-date').inputValue() === yesterday,
+            `the date is ${await pa.locator('#report-date').inputValue()}, not yesterday ${yesterday}`);
+        await pa.fill('#report-date', report_date);
+        await pa.locator(`section.reports[data-date="${report_date}"] .reports-list[aria-busy="false"]`).waitFor();
+        const vehicles = await pa.locator('li.report').evaluateAll((els) => els.map((e) => e.dataset.vehicle));
+        expect(JSON.stringify(vehicles) === JSON.stringify(['D-01', 'G-01', 'T-01']), `reports of ${vehicles}`);
+        const d01 = await pa.locator('li.report[data-vehicle="D-01"]').innerText();
+        expect(d01.includes('新雪除雪') && d01.includes('第1種') && d01.includes('未確定'), 'D-01 lacks its figures');
+        const t01 = await pa.locator('li.report[data-vehicle="T-01"]').innerText();
+        expect(t01.includes('1件') && t01.includes('集計に含めません'), `T-01's gap is not shown as not counted: ${t01}`);
+        await pa.screenshot({ path: path.join(shots, 'a-reports.png'), fullPage: true });
+    });
+
+    reports_listed && await step('A: confirms the report of D-01 after the warning; it shows 確定済み', pa, async () => {
+        const card = pa.locator('li.report[data-vehicle="D-01"]');
+        expect(await card.getAttribute('data-state') === 'open', 'D-01 is not open');
+        await card.locator('[data-action="confirm"]').tap();
+        await card.locator('form.confirm').waitFor();
+        expect((await card.locator('form.confirm').innerText()).includes('確定すると変更できません'), 'no warning');
+        await pa.screenshot({ path: path.join(shots, 'a-report-confirm.png') });
+        await card.locator('[data-confirm="confirm"]').tap();
+        await pa.locator('li.report[data-vehicle="D-01"][data-state="confirmed"]').waitFor();
+        const text = await pa.locator('li.report[data-vehicle="D-01"]').innerText();
+        expect(text.includes('確定済み') && text.includes(env('LOGIN_A')), `no 確定済み by the login: ${text}`);
+        expect(await pa.locator('li.report[data-vehicle="D-01"] [data-action="confirm"]').count() === 0,
+            'a confirmed report can still be confirmed');
+        expect(await pa.locator('li.report[data-vehicle="G-01"][data-state="open"]').count() === 1,
+            'G-01 changed too');
+        await pa.reload();
+        await pa.locator('li.report[data-vehicle="D-01"][data-state="confirmed"]').waitFor();
+        expect(await pa.locator('li.report[data-vehicle="D-01"] [data-action="confirm"]').count() === 0,
+            'read-only no more after a reload');
+        await pa.screenshot({ path: path.join(shots, 'a-report-confirmed.png'), fullPage: true });
+    });
+
     // --- contractor B ---------------------------------------------------------------------
     const b = await browser.newContext(phone);
     const pb = await b.newPage();
@@ -239,6 +282,13 @@ try {
         await pb.locator('button.filter[data-filter="all"]').tap();
         expect(await pb.locator(`.card[data-order="${order_a}"]`).count() === 0, `A's order ${order_a} is listed`);
         expect(await pb.locator(`.card[data-order="${order_new}"]`).count() === 0, `A's order ${order_new} is listed`);
+    });
+
+    await step("B: sees only its own vehicle's daily report", pb, async () => {
+        await pb.goto(`${url}/#/reports/${report_date}`);
+        await pb.locator(`section.reports[data-date="${report_date}"] .reports-list[aria-busy="false"]`).waitFor();
+        const vehicles = await pb.locator('li.report').evaluateAll((els) => els.map((e) => e.dataset.vehicle));
+        expect(JSON.stringify(vehicles) === JSON.stringify(['G-02']), `reports of ${vehicles}`);
     });
 
     await step("B: A's order answers not found", pb, async () => {

@@ -73,6 +73,11 @@ export const api = {
         `/api/orders/${encodeURIComponent(number)}/${encodeURIComponent(action)}`,
         reason ? { reason } : {}),
     vehicles: () => request('GET', '/api/vehicles'),
+    reports: (date) => request('GET', `/api/reports?date=${encodeURIComponent(date)}`),
+    report: (vehicle_id, shift_start_ms) => request('GET',
+        `/api/reports/${encodeURIComponent(vehicle_id)}/${encodeURIComponent(shift_start_ms)}`),
+    confirm_report: (vehicle_id, shift_start_ms) => request('POST',
+        `/api/reports/${encodeURIComponent(vehicle_id)}/${encodeURIComponent(shift_start_ms)}/confirm`, {}),
 };
 
 /// The URL of an order's printable sheet.

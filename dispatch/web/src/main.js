@@ -1,6 +1,6 @@
 // The contractor portal (除雪業者ポータル): the page shell, the session, hash routing
-// (#/orders, #/orders/NUMBER, #/vehicles) and live updates. Views live in their own modules and
-// get the `app` object below.
+// (#/orders, #/orders/NUMBER, #/vehicles, #/reports[/DATE]) and live updates. Views live in their
+// own modules and get the `app` object below.
 
 import { api, set_csrf_token, ApiError } from './api.js';
 import { h, replace } from './dom.js';
@@ -10,6 +10,7 @@ import { render_login } from './login.js';
 import { render_orders } from './orders.js';
 import { render_order } from './order.js';
 import { render_vehicles } from './vehicles.js';
+import { render_reports } from './reports.js';
 import { status_name } from './status.js';
 // Last, so that its rules come after Leaflet's in app.css.
 import './app.css';
@@ -97,13 +98,15 @@ function render_header() {
     }
     shell.nav.hidden = false;
     shell.nav.setAttribute('aria-label', t('nav.label'));
-    const current = location.hash.startsWith('#/vehicles') ? 'vehicles' : 'orders';
+    const current = location.hash.startsWith('#/vehicles') ? 'vehicles'
+        : location.hash.startsWith('#/reports') ? 'reports' : 'orders';
     const tab = (name, href) => h('a', { href, class: 'tab', 'aria-current': current === name ? 'page' : null },
         t(`nav.${name}`));
     replace(shell.nav,
         h('div', { class: 'tab-row' },
             tab('orders', '#/orders'),
-            tab('vehicles', '#/vehicles')),
+            tab('vehicles', '#/vehicles'),
+            tab('reports', '#/reports')),
         h('div', { class: 'account-row' },
             h('span', { class: 'account' }, t('nav.account', {
                 name: app.account.display_name || app.account.login,
@@ -306,6 +309,9 @@ function parse_route() {
     if (parts[0] === 'vehicles') {
         return { name: 'vehicles' };
     }
+    if (parts[0] === 'reports') {
+        return { name: 'reports', date: parts[1] || null };
+    }
     return { name: 'orders' };
 }
 
@@ -332,6 +338,8 @@ function route() {
         view = render_order(main, app, r.number);
     } else if (r.name === 'vehicles') {
         view = render_vehicles(main, app);
+    } else if (r.name === 'reports') {
+        view = render_reports(main, app, r.date);
     } else {
         view = render_orders(main, app);
     }

@@ -8,6 +8,7 @@
 #include <span>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace ykm::data {
@@ -113,6 +114,19 @@ public:
     [[nodiscard]] std::vector<Fix> at(std::int64_t time_ms, std::int64_t max_age_ms);
     /// All fixes with from_ms <= time_ms < to_ms, ordered by vehicle then time.
     [[nodiscard]] std::vector<Fix> range(std::int64_t from_ms, std::int64_t to_ms);
+    /// The last fix of `vehicle_id` before `time_ms` whose flags share no bit with
+    /// `skip_flags` (e.g. fix_flags::speed_jump), if any.
+    [[nodiscard]] std::optional<Fix> last_before(std::int64_t vehicle_id, std::int64_t time_ms,
+                                                 std::uint8_t skip_flags = 0);
+    /// The first and last stored fix time, if the log holds any. Reads index entries and at
+    /// most the blocks that start within block_span_ms of the latest start, not the whole log.
+    [[nodiscard]] std::optional<std::pair<std::int64_t, std::int64_t>> extent();
+    /// Every vehicle with fixes in the log, ordered by id (one index seek per vehicle).
+    [[nodiscard]] std::vector<std::int64_t> vehicles();
+    /// The vehicles with fixes in [from_ms, to_ms), ordered by id. A vehicle with a block that
+    /// spans the interval without a fix inside it (a silence within one block) is included
+    /// too: callers that need a fix inside read the vehicle's fixes.
+    [[nodiscard]] std::vector<std::int64_t> vehicles(std::int64_t from_ms, std::int64_t to_ms);
     /// The last stored fix time of a vehicle, if any.
     [[nodiscard]] std::optional<std::int64_t> last_time(std::int64_t vehicle_id);
 

@@ -19,14 +19,42 @@ struct DailyReportOptions {
     /// A silence longer than this ends a shift.
     std::int64_t shift_break_ms = 4 * 3'600'000;
     /// An interval between fixes longer than this is a GPS gap: shown, and counted in no work
-    /// type's time or distance.
+    /// type's time or distance unless staff confirmed it (confirm_gap()).
     std::int64_t gap_threshold_ms = 120'000;
 };
 
-/// An interval without fixes longer than the gap threshold (未確認の欠測).
+/// Staff's confirmation of a GPS gap: what the vehicle did while no fixes came (table
+/// gap_confirmations).
+struct GapConfirmation {
+    std::int64_t id = 0;
+    data::WorkType work = data::WorkType::unknown;
+    std::string note;
+    std::string confirmed_by;
+    std::int64_t confirmed_ms = 0;
+};
+
+/// An interval without fixes longer than the gap threshold: 未確認の欠測, counted in no work type,
+/// until staff confirm it; a confirmed gap counts as time (and straight-line distance between the
+/// fixes around it) of the confirmed work type. A confirmation applies to the gap with exactly its
+/// start and end: fixes that arrive later inside the gap make it a different gap.
 struct GpsGap {
     std::int64_t start_ms = 0; ///< the fix before the gap
     std::int64_t end_ms = 0;   ///< the fix after it
+    std::optional<GapConfirmation> confirmation;
+    [[nodiscard]] std::int64_t duration_ms() const { return end_ms - start_ms; }
+};
+
+/// A stretch of a shift's operating time of one work type: consecutive intervals between fixes
+/// of that type without a gap, or one confirmed gap. The fixes behind it are
+/// DailyReport::fix_times_ms[first_fix..last_fix] (both ends included: the fix that starts it
+/// and the one that ends it, which starts the next stretch).
+struct OperatingInterval {
+    std::int64_t start_ms = 0;
+    std::int64_t end_ms = 0;
+    data::WorkType work = data::WorkType::unknown;
+    std::size_t first_fix = 0; ///< index into DailyReport::fix_times_ms
+    std::size_t last_fix = 0;  ///< index into DailyReport::fix_times_ms
+    bool confirmed_gap = false;
     [[nodiscard]] std::int64_t duration_ms() const { return end_ms - start_ms; }
 };
 
@@ -59,20 +87,30 @@ struct DailyReport {
     std::int64_t start_ms = 0; ///< first fix of the shift
     std::int64_t end_ms = 0;   ///< last fix of the shift
     /// Operating time per work type, indexed by the data::WorkType value; the interval between
-    /// two fixes goes to the earlier fix's type, gaps to none.
+    /// two fixes goes to the earlier fix's type, a confirmed gap to its confirmed type, an
+    /// unconfirmed gap to none.
     std::array<std::int64_t, work_type_count> time_ms{};
-    /// Great-circle distance per work type, same indexing; not across gaps, fixes flagged
-    /// speed_jump left out.
+    /// Great-circle distance per work type, same indexing; a confirmed gap adds the straight line
+    /// across it, an unconfirmed one nothing; fixes flagged speed_jump left out.
     std::array<double, work_type_count> distance_m{};
-    std::vector<GpsGap> gaps;
+    std::vector<GpsGap> gaps; ///< confirmed and unconfirmed, ordered by start
+    /// The operating time as stretches ordered by start; their durations add up to
+    /// operating_ms(). Unconfirmed gaps lie between them.
+    std::vector<OperatingInterval> intervals;
+    /// The times of the shift's fixes, ordered (speed jumps included), for tracing intervals.
+    std::vector<std::int64_t> fix_times_ms;
     /// Length × fraction of the vehicle's passes that clear the road (clears_road()) with
     /// start_ms <= time_ms <= end_ms, by priority class 1, 2, 3.
     std::array<double, 3> plowed_m_by_class{};
     std::vector<ReportRoad> roads;   ///< ordered by segment id, forward first
     std::vector<ReportOrder> orders; ///< ordered by id
 
+    /// Time of all work types, confirmed gaps included.
     [[nodiscard]] std::int64_t operating_ms() const;
+    /// Time of the unconfirmed gaps: counted nowhere.
     [[nodiscard]] std::int64_t gap_ms() const;
+    /// Time of the confirmed gaps (part of operating_ms()).
+    [[nodiscard]] std::int64_t confirmed_gap_ms() const;
     [[nodiscard]] double total_distance_m() const;
 };
 
@@ -91,6 +129,30 @@ struct DailyReport {
 std::vector<DailyReport> daily_reports(data::Project& project, std::string_view date_jst,
                                        std::optional<std::int64_t> contractor_id,
                                        const DailyReportOptions& options = {});
+
+/// Records staff's confirmation of the GPS gap of `vehicle_id` from the fix at `start_ms` to the
+/// next fix at `end_ms` as `work` (replacing an earlier confirmation of that gap), with an entry
+/// in the audit log ("gap.confirm") in the same transaction; returns the confirmation's id.
+/// `actor` is recorded as confirmed_by. Throws ykm::Error naming the vehicle and the times when
+/// the vehicle has no fix at `start_ms`, its next fix is not at `end_ms`, or the interval is not
+/// a gap under `options` (not longer than the gap threshold, or a break between shifts), or the
+/// contractor has confirmed the shift's daily report (it is locked: confirmation_covering());
+/// naming the value when `work` is not a work type or the vehicle does not exist.
+std::int64_t confirm_gap(data::Project& project, std::int64_t vehicle_id, std::int64_t start_ms,
+                         std::int64_t end_ms, data::WorkType work, const std::string& note,
+                         const std::string& actor, const std::string& channel,
+                         const DailyReportOptions& options = {});
+
+/// Removes the confirmation of the gap of `vehicle_id` starting at `start_ms`, with an entry in
+/// the audit log ("gap.unconfirm"); throws ykm::Error naming the vehicle and time when there is
+/// none or the shift's daily report is confirmed (locked).
+void unconfirm_gap(data::Project& project, std::int64_t vehicle_id, std::int64_t start_ms,
+                   const std::string& actor, const std::string& channel);
+
+/// The gap of `vehicle_id` that starts at its fix at `start_ms`, if the interval to its next fix
+/// is a gap under `options`; with its confirmation, if any.
+std::optional<GpsGap> gap_at(data::Project& project, std::int64_t vehicle_id, std::int64_t start_ms,
+                             const DailyReportOptions& options = {});
 
 /// 00:00 JST of `date_jst` as Unix milliseconds; throws ykm::Error when it is not a valid
 /// YYYY-MM-DD date.

@@ -62,6 +62,9 @@ inline constexpr std::array<PassAge, 5> all_pass_ages{
 /// apart under deuteranopia.
 Rgb pass_age_colour(PassAge age);
 
+/// The dash pattern (on, off) in pixels at label scale 1 of road directions never passed.
+inline constexpr std::array<double, 2> never_passed_dash_px{7.0, 4.0};
+
 /// The last pass time of each road direction, for the time-since-pass colouring. Filled once and
 /// then shared read-only (std::shared_ptr<const PassTimes>) between the window and its drawing
 /// thread.
@@ -150,6 +153,31 @@ struct MapStyle {
     CoverageColouring coverage;
 };
 
+/// One road direction as the time-since-pass colouring strokes it, in the view's pixels.
+struct DrawnDirection {
+    std::int64_t road_id = 0;
+    bool forward = true; ///< the direction of the road's geometry (always for a one-way road)
+    PriorityClass priority = PriorityClass::none;
+    /// The stroked polyline: a two-way road's direction already shifted to its left side. A
+    /// direction running far beyond cairo's coordinate range comes as several unshifted pieces,
+    /// each its own DrawnDirection.
+    std::vector<XY> pixels;
+    double width_px = 0.0; ///< the stroke width (round caps and joins)
+};
+
+/// A time-since-pass map of one view split around its roads, so that only the roads need
+/// drawing again when the pass times change (a replay's frames): `under`, then every direction
+/// of `roads` stroked in its pass-age colour (never passed: dashed never_passed_dash_px times
+/// the text scale), grouped by priority class in the order none, 3, 2, 1 and within a class
+/// the stalest first, then `over` gives what MapRenderer::render() draws. The roads layer is
+/// taken as fully opaque.
+struct RoadLayers {
+    Image under;                       ///< background, basemap and the layers below the roads
+    Image over;                        ///< the layers above the roads, one-way arrows, labels,
+                                       ///< highlights and furniture, on transparent pixels
+    std::vector<DrawnDirection> roads; ///< the directions in view, road by road, forward first
+};
+
 /// Draws maps with cairo and pango: the same code draws the window's map, `ykm render` PNGs
 /// and printed sheets, with no display needed. Japanese labels render through fontconfig's
 /// CJK fonts. Not thread-safe per instance; use one renderer per thread.
@@ -164,6 +192,12 @@ public:
     /// already aligned to the view (see data::render_basemap), drawn under the vector layers.
     [[nodiscard]] Image render(const MapContent& content, const MapView& view,
                                const MapStyle& style, const Image* basemap = nullptr) const;
+
+    /// Draws `content` as render() does, split around its roads (see RoadLayers); the style's
+    /// road colouring is taken as RoadColouring::time_since_pass.
+    [[nodiscard]] RoadLayers render_road_layers(const MapContent& content, const MapView& view,
+                                                const MapStyle& style,
+                                                const Image* basemap = nullptr) const;
 
     /// Writes a PNG. Throws ykm::Error naming the file when it cannot be written.
     static void write_png(const Image& image, const std::filesystem::path& file);

@@ -82,6 +82,32 @@ enum class ScriptAction {
     snow_add,    ///< "snow_add:STATION,YYYY-MM-DD HH:MM,NEW_CM[,DEPTH_CM]": an observation
                  ///< entered as the dialog enters it (Japan time)
     snow_import, ///< "snow_import:PATH": an observations CSV imported without the file dialog
+    // The season replay (each step that moves the instant waits until its frame is drawn).
+    replay,        ///< "replay:on|off": View → Season replay
+    replay_seek,   ///< "replay_seek:TIME": the jump field ("2027-01-15 23:30" Japan time, or
+                   ///< ISO 8601 with an offset)
+    replay_speed,  ///< "replay_speed:N": the speed N x (1, 10, 60, 300, 600, 1800, 3600)
+    replay_play,   ///< "replay_play": the play button (while paused)
+    replay_pause,  ///< "replay_pause": the pause button (while playing); waits for the frame
+    replay_step,   ///< "replay_step:+N|-N": N steps forward or back
+    replay_follow, ///< "replay_follow:CODE|off": the follow choice
+    replay_dump,   ///< "replay_dump:PATH": the replay's state as JSON (instant, vehicles with
+                   ///< their pixels, order rows, title)
+    // The Reports menu (fields separated by commas; refusals are kept for the dump).
+    reports_daily,      ///< "reports_daily:DATE[,CONTRACTOR_CODE]": Daily work reports of a date
+    reports_select,     ///< "reports_select:VEHICLE": selects the vehicle's shift
+    gap_confirm,        ///< "gap_confirm:VEHICLE,HH:MM|YYYY-MM-DD HH:MM,WORK[,NOTE]"
+    gap_unconfirm,      ///< "gap_unconfirm:VEHICLE,HH:MM|YYYY-MM-DD HH:MM"
+    reports_export,     ///< "reports_export:FILE": the date's reports as .csv, .xlsx or .pdf
+    fee_rate_add,       ///< "fee_rate_add:MACHINE,weekday|holiday,FROM,TO,YEN[,NAME]"
+    fees_calc,          ///< "fees_calc:YYYY-MM[,CONTRACTOR_CODE]": Monthly fees
+    fees_export,        ///< "fees_export:FILE": the month's fees as .xlsx, .pdf or .csv
+    storm_open,         ///< "storm_open:INDEX": Storm analysis of storm INDEX (0 the newest)
+    storm_export_chart, ///< "storm_export_chart:FILE": the chart as .png or .pdf
+    storm_export_table, ///< "storm_export_table:FILE": the tables as .csv or .xlsx
+    reports_screenshot, ///< "reports_screenshot:daily|fee_rates|fees|storm,FILE": a PNG of
+                        ///< that dialog once drawn
+    dump_reports,       ///< "dump_reports:FILE": what the report dialogs show, as JSON
 };
 
 /// One item of a test script.
