@@ -580,6 +580,112 @@ BOOST_AUTO_TEST_CASE(draws_a_working_vehicle_with_its_marker_colour) {
     BOOST_TEST((image.rgb_at(398, 2) == gis::Rgb{0xFF, 0xFF, 0xFF}));
 }
 
+// The trail darkens the map behind a vehicle, the more the younger it is: compared pixel by
+// pixel with the same frame drawn without its trail.
+BOOST_AUTO_TEST_CASE(draws_the_trail_darker_where_it_is_younger) {
+    test::TempDir dir;
+    data::Project project = data::Project::create(dir / "town.ykm", gis::Epsg{6678});
+    data::write_demo_town(project, data::generate_demo_town(2, data::TownSize::small));
+    dispatch::Fleet fleet(project);
+    dispatch::Vehicle v;
+    v.code = "W-1";
+    v.contractor_id = fleet.save(dispatch::Contractor{0, "C1", "雪国建設", "", ""});
+    const std::int64_t w = fleet.save(v);
+    const std::int64_t t0 = jan15_ms;
+    // North at about 55 m a minute for 10 minutes, a fix a minute.
+    std::vector<data::Fix> fixes;
+    for (int i = 0; i <= 10; ++i) {
+        fixes.push_back(
+            fix_at(w, t0 + i * minute_ms, 40.80 + 0.0005 * i, 1.0, data::WorkType::plow));
+    }
+    data::SeasonLog(project.database()).append(fixes);
+    dispatch::Replay replay(project);
+    const dispatch::ReplayFrame frame = replay.frame_at(t0 + 10 * minute_ms);
+    const dispatch::ReplayVehicle* wv = frame.vehicle_by_code("W-1");
+    BOOST_TEST_REQUIRE(wv->trail_xy.size() == 11U);
+    const gis::XY middle{(wv->trail_xy.front().x + wv->trail_xy.back().x) / 2.0,
+                         (wv->trail_xy.front().y + wv->trail_xy.back().y) / 2.0};
+    const gis::MapView view(middle, 2.0, 400, 400);
+    const gis::Image with_trail = dispatch::render_replay_frame(project, frame, view);
+    dispatch::ReplayFrame bare = frame;
+    for (dispatch::ReplayVehicle& bv : bare.vehicles) {
+        bv.trail.clear();
+        bv.trail_xy.clear();
+    }
+    const gis::Image without = dispatch::render_replay_frame(project, bare, view);
+    const gis::MapView map_view = dispatch::replay_map_view(view, {});
+    const int strip = dispatch::replay_title_strip_px({});
+    // How much darker (sum over red, green, blue) the trail makes the middle of segment i - 1..i.
+    const auto darkening = [&](std::size_t i) {
+        const gis::XY a = map_view.to_pixel(wv->trail_xy[i - 1]);
+        const gis::XY b = map_view.to_pixel(wv->trail_xy[i]);
+        const int x = static_cast<int>(std::lround((a.x + b.x) / 2.0));
+        const int y = static_cast<int>(std::lround((a.y + b.y) / 2.0)) + strip;
+        const gis::Rgb p = with_trail.rgb_at(x, y);
+        const gis::Rgb q = without.rgb_at(x, y);
+        return (q.red + q.green + q.blue) - (p.red + p.green + p.blue);
+    };
+    const int oldest = darkening(1);
+    const int young = darkening(9);
+    BOOST_TEST(oldest > 10);
+    BOOST_TEST(young > oldest + 100, "young " << young << ", oldest " << oldest);
+    // Away from the trail, the two drawings agree.
+    BOOST_TEST((with_trail.rgb_at(20, strip + 20) == without.rgb_at(20, strip + 20)));
+}
+
+// The canvas draws again only the roads whose pass age changed since its last frame: after a run
+// of frames, its picture is the one a fresh canvas draws for the last frame.
+BOOST_AUTO_TEST_CASE(a_canvas_played_on_draws_what_a_fresh_canvas_draws) {
+    SimulatedSeason season;
+    dispatch::Replay replay(season.project);
+    const gis::MapView view = gis::MapView::fit(
+        data::layer_extent(season.project, data::Layer::road_segments), 640, 480, 0.05);
+    const dispatch::ReplayRenderOptions options;
+    dispatch::ReplayCanvas played(season.project, view, options);
+    const std::int64_t first_ms = season.start_ms + 20 * minute_ms;
+    const gis::Image first = played.draw(replay.frame_at(first_ms));
+    gis::Image last;
+    std::int64_t t = first_ms;
+    for (int i = 0; i < 20; ++i) {
+        t += 2 * minute_ms;
+        last = played.draw(replay.frame_at(t));
+    }
+    const dispatch::ReplayFrame frame = replay.frame_at(t);
+    // The plows passed roads in between: the coverage is not what it was at the first frame.
+    const auto first_coverage = replay.coverage_at(first_ms);
+    std::size_t changed = 0;
+    for (const gis::DrawnDirection& d : played.directions()) {
+        changed += first_coverage->last_pass_ms(d.road_id, d.forward) !=
+                           frame.coverage->last_pass_ms(d.road_id, d.forward)
+                       ? 1
+                       : 0;
+    }
+    BOOST_TEST(changed > 10U);
+    dispatch::ReplayCanvas fresh(season.project, view, options);
+    const gis::Image once = fresh.draw(frame);
+    BOOST_TEST_REQUIRE(once.pixels.size() == last.pixels.size());
+    // Pixels further apart than anti-aliasing: the rasteriser's coverage of a line's edge
+    // differs by a few levels between a path of every road and one of the roads near a change.
+    const auto far_apart = [&](const gis::Image& x, const gis::Image& y) {
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < x.pixels.size(); ++i) {
+            for (const int shift : {0, 8, 16}) {
+                const auto channel = [&](const gis::Image& im) {
+                    return static_cast<int>((im.pixels[i] >> shift) & 0xFFU);
+                };
+                if (std::abs(channel(x) - channel(y)) > 16) {
+                    ++n;
+                    break;
+                }
+            }
+        }
+        return n;
+    };
+    BOOST_TEST(far_apart(once, last) == 0U);
+    // Whereas the first frame's roads are far from the last frame's in many pixels.
+    BOOST_TEST(far_apart(once, first) > 100U);
+}
+
 BOOST_AUTO_TEST_CASE(the_canvas_draws_what_the_full_drawing_draws) {
     SimulatedSeason season;
     dispatch::Replay replay(season.project);
