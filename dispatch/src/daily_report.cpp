@@ -9,13 +9,19 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <exception>
+#include <filesystem>
+#include <iterator>
 #include <map>
 #include <numbers>
 #include <numeric>
 #include <set>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 
@@ -206,117 +212,56 @@ std::int64_t jst_day_start_ms(std::string_view date_jst) {
     return days * day_ms - jst_offset_ms;
 }
 
-std::vector<DailyReport> daily_reports(data::Project& project, std::string_view date_jst,
-                                       std::optional<std::int64_t> contractor_id,
-                                       const DailyReportOptions& options) {
-    const std::int64_t day_start = jst_day_start_ms(date_jst);
-    const std::int64_t day_end = day_start + day_ms;
-    // Reading from the previous day tells a shift started then from one started at 00:00.
-    const std::int64_t read_from = day_start - day_ms;
-    const std::int64_t read_to = day_end + 18 * 3'600'000;
+namespace {
 
-    Fleet fleet(project);
-    if (contractor_id && !fleet.contractor(*contractor_id)) {
-        throw Error("contractor " + std::to_string(*contractor_id) + " does not exist");
-    }
-    std::vector<Vehicle> vehicles = fleet.vehicles();
-    std::ranges::sort(vehicles, {}, &Vehicle::code);
-
-    data::Database& db = project.database();
-    data::SeasonLog log(db);
-    // The shift's passes through the index coverage_passes_vehicle (vehicle_id, time_ms).
-    data::Statement pass_query(
-        db, "SELECT segment_id, forward, work, blade, fraction FROM coverage_passes "
-            "WHERE vehicle_id = ? AND time_ms >= ? AND time_ms <= ?");
-    std::unordered_map<std::int64_t, std::optional<Contractor>> contractors;
+/// What every vehicle's reports share, read once before the vehicles are shared out.
+struct ReportInputs {
+    std::int64_t day_start = 0;
+    std::int64_t day_end = 0;
+    std::int64_t read_from = 0;
+    std::int64_t read_to = 0;
+    DailyReportOptions options;
     std::vector<WorkOrder> orders;
-    bool loaded = false;
-    std::unordered_map<std::int64_t, Segment> segments;
-    data::Statement segment_query(
-        db, "SELECT priority, name, length_m FROM road_segments WHERE id = ?");
-    const auto segment = [&](std::int64_t id) -> const Segment& {
-        auto it = segments.find(id);
-        if (it == segments.end()) {
-            Segment s;
-            segment_query.bind(1, id);
-            if (segment_query.step()) {
-                if (!segment_query.is_null(0)) {
-                    s.priority = segment_query.column_int(0);
-                }
-                s.name = segment_query.column_text(1);
-                s.length_m = segment_query.column_double(2);
-            }
-            segment_query.reset();
-            it = segments.emplace(id, std::move(s)).first;
-        }
-        return it->second;
-    };
+    std::unordered_map<std::int64_t, std::optional<Contractor>> contractors;
+};
 
-    std::vector<DailyReport> reports;
-    for (const Vehicle& vehicle : vehicles) {
-        if (contractor_id && vehicle.contractor_id != *contractor_id) {
-            continue;
-        }
-        const std::vector<data::Fix> fixes = log.fixes(vehicle.id, read_from, read_to);
+/// One connection's reading of vehicles' fixes, passes and segments.
+class VehicleReporter {
+public:
+    VehicleReporter(data::Database& db, const ReportInputs& in)
+        : m_db(db), m_in(in), m_log(db),
+          // The shift's passes through the index coverage_passes_vehicle (vehicle_id, time_ms).
+          m_passes(db, "SELECT segment_id, forward, work, blade, fraction FROM coverage_passes "
+                       "WHERE vehicle_id = ? AND time_ms >= ? AND time_ms <= ?"),
+          m_segment(db, "SELECT priority, name, length_m FROM road_segments WHERE id = ?") {}
+
+    /// The reports of the shifts of `vehicle` starting on the day.
+    std::vector<DailyReport> reports(const Vehicle& vehicle) {
+        std::vector<DailyReport> out;
+        const std::vector<data::Fix> fixes = m_log.fixes(vehicle.id, m_in.read_from, m_in.read_to);
         std::optional<Confirmations> confirmed;
-        for (const auto& [first, last] : shifts_of(fixes, options.shift_break_ms)) {
+        for (const auto& [first, last] : shifts_of(fixes, m_in.options.shift_break_ms)) {
             const std::int64_t start = fixes[first].time_ms;
-            if (start < day_start || start >= day_end) {
+            if (start < m_in.day_start || start >= m_in.day_end) {
                 continue;
-            }
-            if (!loaded) {
-                orders = Orders(project).list();
-                loaded = true;
             }
             DailyReport r;
             r.vehicle_id = vehicle.id;
             r.vehicle_code = vehicle.code;
             r.contractor_id = vehicle.contractor_id;
-            auto known = contractors.find(vehicle.contractor_id);
-            if (known == contractors.end()) {
-                known = contractors
-                            .emplace(vehicle.contractor_id, fleet.contractor(vehicle.contractor_id))
-                            .first;
-            }
-            if (const auto& c = known->second) {
-                r.contractor_code = c->code;
-                r.contractor_name = c->name;
+            const auto known = m_in.contractors.find(vehicle.contractor_id);
+            if (known != m_in.contractors.end() && known->second) {
+                r.contractor_code = known->second->code;
+                r.contractor_name = known->second->name;
             }
             r.start_ms = start;
             r.end_ms = fixes[last - 1].time_ms;
             if (!confirmed) {
-                confirmed = confirmations_of(db, vehicle.id, read_from, read_to);
+                confirmed = confirmations_of(m_db, vehicle.id, m_in.read_from, m_in.read_to);
             }
-            add_track(r, fixes, first, last, options.gap_threshold_ms, *confirmed);
-
-            std::set<std::pair<std::int64_t, bool>> roads;
-            pass_query.bind(1, vehicle.id).bind(2, r.start_ms).bind(3, r.end_ms);
-            while (pass_query.step()) {
-                // Values outside the enums read as unknown, as CoverageStore reads them.
-                const int work = pass_query.column_int(2);
-                const int blade = pass_query.column_int(3);
-                if (!clears_road(work >= 0 && work < static_cast<int>(work_type_count)
-                                     ? static_cast<data::WorkType>(work)
-                                     : data::WorkType::unknown,
-                                 blade >= 0 && blade <= 2 ? static_cast<data::Blade>(blade)
-                                                          : data::Blade::unknown)) {
-                    continue;
-                }
-                const std::int64_t segment_id = pass_query.column_int64(0);
-                const Segment& s = segment(segment_id);
-                if (s.priority && *s.priority >= 1 && *s.priority <= 3) {
-                    r.plowed_m_by_class[static_cast<std::size_t>(*s.priority - 1)] +=
-                        s.length_m * pass_query.column_double(4);
-                }
-                // Forward sorts first: the key negates the direction.
-                roads.emplace(segment_id, pass_query.column_int(1) == 0);
-            }
-            pass_query.reset();
-            for (const auto& [id, backward] : roads) {
-                const Segment& s = segment(id);
-                r.roads.push_back(ReportRoad{id, !backward, s.priority, s.name});
-            }
-            for (const WorkOrder& o : orders) {
+            add_track(r, fixes, first, last, m_in.options.gap_threshold_ms, *confirmed);
+            add_roads(r, vehicle.id);
+            for (const WorkOrder& o : m_in.orders) {
                 const bool ours = o.vehicles.empty() ? o.contractor_id == vehicle.contractor_id
                                                      : std::ranges::find(o.vehicles, vehicle.id) !=
                                                            o.vehicles.end();
@@ -325,8 +270,156 @@ std::vector<DailyReport> daily_reports(data::Project& project, std::string_view 
                 }
             }
             std::ranges::sort(r.orders, {}, &ReportOrder::id);
-            reports.push_back(std::move(r));
+            out.push_back(std::move(r));
         }
+        return out;
+    }
+
+private:
+    const Segment& segment(std::int64_t id) {
+        auto it = m_segments.find(id);
+        if (it == m_segments.end()) {
+            Segment s;
+            m_segment.bind(1, id);
+            if (m_segment.step()) {
+                if (!m_segment.is_null(0)) {
+                    s.priority = m_segment.column_int(0);
+                }
+                s.name = m_segment.column_text(1);
+                s.length_m = m_segment.column_double(2);
+            }
+            m_segment.reset();
+            it = m_segments.emplace(id, std::move(s)).first;
+        }
+        return it->second;
+    }
+
+    /// The roads the shift cleared (its passes) and the km by priority class.
+    void add_roads(DailyReport& r, std::int64_t vehicle_id) {
+        std::set<std::pair<std::int64_t, bool>> roads;
+        m_passes.bind(1, vehicle_id).bind(2, r.start_ms).bind(3, r.end_ms);
+        while (m_passes.step()) {
+            // Values outside the enums read as unknown, as CoverageStore reads them.
+            const int work = m_passes.column_int(2);
+            const int blade = m_passes.column_int(3);
+            if (!clears_road(work >= 0 && work < static_cast<int>(work_type_count)
+                                 ? static_cast<data::WorkType>(work)
+                                 : data::WorkType::unknown,
+                             blade >= 0 && blade <= 2 ? static_cast<data::Blade>(blade)
+                                                      : data::Blade::unknown)) {
+                continue;
+            }
+            const std::int64_t segment_id = m_passes.column_int64(0);
+            const Segment& s = segment(segment_id);
+            if (s.priority && *s.priority >= 1 && *s.priority <= 3) {
+                r.plowed_m_by_class[static_cast<std::size_t>(*s.priority - 1)] +=
+                    s.length_m * m_passes.column_double(4);
+            }
+            // Forward sorts first: the key negates the direction.
+            roads.emplace(segment_id, m_passes.column_int(1) == 0);
+        }
+        m_passes.reset();
+        for (const auto& [id, backward] : roads) {
+            const Segment& s = segment(id);
+            r.roads.push_back(ReportRoad{id, !backward, s.priority, s.name});
+        }
+    }
+
+    data::Database& m_db;
+    const ReportInputs& m_in;
+    data::SeasonLog m_log;
+    data::Statement m_passes;
+    data::Statement m_segment;
+    std::unordered_map<std::int64_t, Segment> m_segments;
+};
+
+/// Reading connections for a day's reports (DailyReportOptions::readers).
+std::size_t report_readers(data::Database& db, std::size_t vehicles, std::size_t asked) {
+    constexpr std::size_t vehicles_per_reader = 100;
+    const std::size_t cores = std::max(1U, std::thread::hardware_concurrency());
+    const std::size_t wanted = std::min(
+        asked > 0 ? asked : std::min({cores, std::size_t{4}, vehicles / vehicles_per_reader}),
+        vehicles);
+    std::error_code error;
+    if (wanted < 2 || sqlite3_get_autocommit(db.handle()) == 0 ||
+        !std::filesystem::is_regular_file(db.path(), error)) {
+        return 1;
+    }
+    return wanted;
+}
+
+} // namespace
+
+std::vector<DailyReport> daily_reports(data::Project& project, std::string_view date_jst,
+                                       std::optional<std::int64_t> contractor_id,
+                                       const DailyReportOptions& options) {
+    ReportInputs in;
+    in.day_start = jst_day_start_ms(date_jst);
+    in.day_end = in.day_start + day_ms;
+    // Reading from the previous day tells a shift started then from one started at 00:00.
+    in.read_from = in.day_start - day_ms;
+    in.read_to = in.day_end + 18 * 3'600'000;
+    in.options = options;
+
+    Fleet fleet(project);
+    if (contractor_id && !fleet.contractor(*contractor_id)) {
+        throw Error("contractor " + std::to_string(*contractor_id) + " does not exist");
+    }
+    std::vector<Vehicle> vehicles = fleet.vehicles();
+    std::erase_if(vehicles, [&](const Vehicle& v) {
+        return contractor_id && v.contractor_id != *contractor_id;
+    });
+    std::ranges::sort(vehicles, {}, &Vehicle::code);
+    for (const Vehicle& v : vehicles) {
+        if (!in.contractors.contains(v.contractor_id)) {
+            in.contractors.emplace(v.contractor_id, fleet.contractor(v.contractor_id));
+        }
+    }
+    in.orders = Orders(project).list();
+
+    data::Database& db = project.database();
+    std::vector<std::vector<DailyReport>> of_vehicle(vehicles.size());
+    const std::size_t workers = report_readers(db, vehicles.size(), options.readers);
+    if (workers == 1) {
+        VehicleReporter reporter(db, in);
+        for (std::size_t i = 0; i < vehicles.size(); ++i) {
+            of_vehicle[i] = reporter.reports(vehicles[i]);
+        }
+    } else {
+        // Each worker its own read-only connection and every workers-th vehicle; the first
+        // failure is thrown once all have stopped.
+        std::vector<std::exception_ptr> failures(workers);
+        std::vector<std::thread> threads;
+        for (std::size_t w = 0; w < workers; ++w) {
+            threads.emplace_back([&, w] {
+                try {
+                    data::Database own(db.path(), data::OpenMode::read_only);
+                    // One consistent reading per connection (closing it ends the transaction).
+                    own.exec("BEGIN");
+                    {
+                        VehicleReporter reporter(own, in);
+                        for (std::size_t i = w; i < vehicles.size(); i += workers) {
+                            of_vehicle[i] = reporter.reports(vehicles[i]);
+                        }
+                    }
+                    own.exec("COMMIT");
+                } catch (...) {
+                    failures[w] = std::current_exception();
+                }
+            });
+        }
+        for (std::thread& t : threads) {
+            t.join();
+        }
+        for (const std::exception_ptr& failure : failures) {
+            if (failure) {
+                std::rethrow_exception(failure);
+            }
+        }
+    }
+    std::vector<DailyReport> reports;
+    for (std::vector<DailyReport>& some : of_vehicle) {
+        std::ranges::move(some, std::back_inserter(reports));
     }
     return reports;
 }

@@ -6,9 +6,11 @@
 #include "ykm/dispatch/coverage.hpp"
 #include "ykm/dispatch/fleet.hpp"
 #include "ykm/dispatch/orders.hpp"
+#include "ykm/dispatch/report_confirmations.hpp"
 #include "ykm/gis/error.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
 
 #include <string>
 #include <vector>
@@ -187,6 +189,58 @@ BOOST_AUTO_TEST_CASE(lists_the_orders_the_shift_served) {
     BOOST_TEST((reports[0].orders[1].status == dispatch::OrderStatus::draft));
 
     BOOST_TEST(dispatch::daily_reports(p.project, "2026-01-15", p.other_contractor).empty());
+}
+
+// Vehicles read on several connections give the reports one connection gives: the same shifts,
+// gaps (one confirmed), passes and orders, in the same order.
+BOOST_AUTO_TEST_CASE(parallel_readers_give_the_same_reports) {
+    ReportProject p;
+    std::vector<data::Fix> fixes;
+    for (const data::Fix& f :
+         ReportProject::track(p.vehicle, jan15_ms + 21 * hour_ms, 181, WorkType::plow)) {
+        const std::int64_t minute = (f.time_ms - jan15_ms - 21 * hour_ms) / minute_ms;
+        if (minute < 50 || minute > 55) { // a 6-minute gap
+            fixes.push_back(f);
+        }
+    }
+    p.append(fixes);
+    p.append(ReportProject::track(p.other_vehicle, jan15_ms + 23 * hour_ms, 200, WorkType::grade));
+    dispatch::confirm_gap(p.project, p.vehicle, jan15_ms + 21 * hour_ms + 49 * minute_ms,
+                          jan15_ms + 21 * hour_ms + 56 * minute_ms, WorkType::plow, "山間部",
+                          "sato", "desktop");
+    dispatch::CoverageStore(p.project.database())
+        .add(std::vector{dispatch::Pass{1, true, p.vehicle, jan15_ms + 22 * hour_ms,
+                                        jan15_ms + 22 * hour_ms + minute_ms, WorkType::plow,
+                                        data::Blade::unknown, 1.0},
+                         dispatch::Pass{2, false, p.other_vehicle, jan15_ms + 23 * hour_ms,
+                                        jan15_ms + 23 * hour_ms + minute_ms, WorkType::grade,
+                                        data::Blade::unknown, 1.0}});
+    dispatch::WorkOrder o;
+    o.contractor_id = p.other_contractor;
+    o.segments = {2};
+    o.window_start_ms = jan15_ms + 22 * hour_ms;
+    o.window_end_ms = jan15_ms + 30 * hour_ms;
+    dispatch::Orders(p.project).create(o, {"sato", dispatch::OrderChannel::desktop});
+
+    const auto as_json = [&](std::size_t readers) {
+        dispatch::DailyReportOptions options;
+        options.readers = readers;
+        nlohmann::json out = nlohmann::json::array();
+        for (const dispatch::DailyReport& r :
+             dispatch::daily_reports(p.project, "2026-01-15", std::nullopt, options)) {
+            out.push_back(dispatch::daily_report_json(r));
+        }
+        return out;
+    };
+    const nlohmann::json one = as_json(1);
+    BOOST_TEST_REQUIRE(one.size() == 2U);
+    BOOST_TEST(one.dump() == as_json(2).dump());
+    BOOST_TEST(one.dump() == as_json(4).dump());
+
+    // Within a transaction, the reports read this connection's changes not yet committed.
+    data::Transaction tx(p.project.database());
+    p.append(ReportProject::track(p.other_vehicle, jan15_ms + 12 * hour_ms, 30, WorkType::plow));
+    BOOST_TEST(as_json(2).size() == 3U);
 }
 
 BOOST_AUTO_TEST_CASE(refuses_bad_dates_and_unknown_contractors) {

@@ -6,6 +6,7 @@
 #include "ykm/dispatch/orders.hpp"
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,6 +22,11 @@ struct DailyReportOptions {
     /// An interval between fixes longer than this is a GPS gap: shown, and counted in no work
     /// type's time or distance unless staff confirmed it (confirm_gap()).
     std::int64_t gap_threshold_ms = 120'000;
+    /// Connections reading the vehicles in parallel: 0 chooses (one per core up to 4, a worker
+    /// per 100 vehicles), 1 reads on the project's own connection only. More than one only for
+    /// a project file whose connection has no transaction open (the others could not see its
+    /// changes); the reports are the same either way.
+    std::size_t readers = 0;
 };
 
 /// Staff's confirmation of a GPS gap: what the vehicle did while no fixes came (table
