@@ -175,6 +175,22 @@ std::int64_t summary_rows(data::Database& db) {
     return count.column_int64(0);
 }
 
+/// The small demo town (seed 2) with one vehicle, W-1, and no fixes.
+struct OneVehicleTown {
+    test::TempDir dir;
+    data::Project project;
+    std::int64_t vehicle = 0;
+
+    OneVehicleTown() : project(data::Project::create(dir / "town.ykm", gis::Epsg{6678})) {
+        data::write_demo_town(project, data::generate_demo_town(2, data::TownSize::small));
+        dispatch::Fleet fleet(project);
+        dispatch::Vehicle v;
+        v.code = "W-1";
+        v.contractor_id = fleet.save(dispatch::Contractor{0, "C1", "雪国建設", "", ""});
+        vehicle = fleet.save(v);
+    }
+};
+
 data::Fix fix_at(std::int64_t vehicle, std::int64_t time_ms, double lat, double speed_mps,
                  data::WorkType work) {
     data::Fix f;
@@ -471,14 +487,9 @@ BOOST_AUTO_TEST_CASE(states_follow_the_tracker_thresholds) {
 }
 
 BOOST_AUTO_TEST_CASE(interpolates_between_close_fixes_only) {
-    test::TempDir dir;
-    data::Project project = data::Project::create(dir / "town.ykm", gis::Epsg{6678});
-    data::write_demo_town(project, data::generate_demo_town(2, data::TownSize::small));
-    dispatch::Fleet fleet(project);
-    dispatch::Vehicle v;
-    v.code = "W-1";
-    v.contractor_id = fleet.save(dispatch::Contractor{0, "C1", "雪国建設", "", ""});
-    const std::int64_t w = fleet.save(v);
+    OneVehicleTown town;
+    data::Project& project = town.project;
+    const std::int64_t w = town.vehicle;
     const std::int64_t t0 = jan15_ms;
     data::SeasonLog(project.database())
         .append(std::vector{fix_at(w, t0, 40.80, 5.0, data::WorkType::plow),
@@ -550,14 +561,9 @@ BOOST_AUTO_TEST_CASE(orders_have_their_status_at_t) {
 }
 
 BOOST_AUTO_TEST_CASE(draws_a_working_vehicle_with_its_marker_colour) {
-    test::TempDir dir;
-    data::Project project = data::Project::create(dir / "town.ykm", gis::Epsg{6678});
-    data::write_demo_town(project, data::generate_demo_town(2, data::TownSize::small));
-    dispatch::Fleet fleet(project);
-    dispatch::Vehicle v;
-    v.code = "W-1";
-    v.contractor_id = fleet.save(dispatch::Contractor{0, "C1", "雪国建設", "", ""});
-    const std::int64_t w = fleet.save(v);
+    OneVehicleTown town;
+    data::Project& project = town.project;
+    const std::int64_t w = town.vehicle;
     const std::int64_t t0 = jan15_ms;
     data::SeasonLog(project.database())
         .append(std::vector{fix_at(w, t0, 40.80, 5.0, data::WorkType::plow),
@@ -583,14 +589,9 @@ BOOST_AUTO_TEST_CASE(draws_a_working_vehicle_with_its_marker_colour) {
 // The trail darkens the map behind a vehicle, the more the younger it is: compared pixel by
 // pixel with the same frame drawn without its trail.
 BOOST_AUTO_TEST_CASE(draws_the_trail_darker_where_it_is_younger) {
-    test::TempDir dir;
-    data::Project project = data::Project::create(dir / "town.ykm", gis::Epsg{6678});
-    data::write_demo_town(project, data::generate_demo_town(2, data::TownSize::small));
-    dispatch::Fleet fleet(project);
-    dispatch::Vehicle v;
-    v.code = "W-1";
-    v.contractor_id = fleet.save(dispatch::Contractor{0, "C1", "雪国建設", "", ""});
-    const std::int64_t w = fleet.save(v);
+    OneVehicleTown town;
+    data::Project& project = town.project;
+    const std::int64_t w = town.vehicle;
     const std::int64_t t0 = jan15_ms;
     // North at about 55 m a minute for 10 minutes, a fix a minute.
     std::vector<data::Fix> fixes;
