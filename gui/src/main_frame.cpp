@@ -1385,6 +1385,10 @@ void MainFrame::build_replay_pane() {
         }
         SetStatusText(text, status_gps);
     };
+    callbacks.show_vehicles = [this](const std::vector<dispatch::ReplayVehicle>& vehicles,
+                                     std::int64_t time_ms) {
+        show_replay_vehicles(vehicles, time_ms);
+    };
     m_replay = new ReplayPanel(this, *m_canvas, *m_orders, std::move(callbacks));
     // Right under the map, inside the other bottom panes.
     m_aui.AddPane(m_replay, wxAuiPaneInfo()
@@ -1397,6 +1401,40 @@ void MainFrame::build_replay_pane() {
                                 .MinSize(600, 44)
                                 .CloseButton(false)
                                 .Hide());
+}
+
+void MainFrame::show_replay_vehicles(const std::vector<dispatch::ReplayVehicle>& vehicles,
+                                     std::int64_t time_ms) {
+    // The list shows the fleet as it was: the fleet's own records where the live list has them.
+    std::map<std::int64_t, const dispatch::Vehicle*> live;
+    for (const dispatch::VehicleStatus& v : m_vehicles) {
+        live.emplace(v.vehicle.id, &v.vehicle);
+    }
+    std::vector<dispatch::VehicleStatus> then;
+    then.reserve(vehicles.size());
+    for (const dispatch::ReplayVehicle& v : vehicles) {
+        dispatch::VehicleStatus s;
+        if (const auto it = live.find(v.vehicle_id); it != live.end()) {
+            s.vehicle = *it->second;
+        } else {
+            s.vehicle.id = v.vehicle_id;
+            s.vehicle.code = v.code;
+            s.vehicle.contractor_id = v.contractor_id;
+            if (v.type) {
+                s.vehicle.type = *v.type;
+            }
+        }
+        s.state = v.state;
+        s.last_fix = v.last_fix;
+        s.position = v.position_xy;
+        s.heading_deg = v.heading_deg;
+        then.push_back(std::move(s));
+    }
+    std::sort(then.begin(), then.end(),
+              [](const dispatch::VehicleStatus& a, const dispatch::VehicleStatus& b) {
+                  return a.vehicle.code < b.vehicle.code;
+              });
+    m_vehicle_panel->show(then, time_ms);
 }
 
 bool MainFrame::set_replay(bool on) {

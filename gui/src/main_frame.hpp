@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ykm/data/project.hpp"
+#include "ykm/dispatch/replay.hpp"
 #include "ykm/dispatch/tracker.hpp"
 #include "ykm/gis/crs.hpp"
 #include "ykm/gis/map_renderer.hpp"
@@ -88,6 +89,9 @@ public:
     /// (ReplayPanel) in place of the live fleet; off returns to live. False when it could not
     /// start (reported).
     bool set_replay(bool on);
+    /// Shows the replay's vehicles at `time_ms` in the vehicle list (the live list rests).
+    void show_replay_vehicles(const std::vector<dispatch::ReplayVehicle>& vehicles,
+                              std::int64_t time_ms);
 
     // ----- the live fleet -----
 

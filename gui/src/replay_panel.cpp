@@ -399,6 +399,9 @@ void ReplayPanel::show(const dispatch::ReplayFrame& frame) {
     }
     m_canvas.set_style(style);
     m_orders.show_replay(frame.orders);
+    if (m_callbacks.show_vehicles) {
+        m_callbacks.show_vehicles(frame.vehicles, frame.time_ms);
+    }
     fill_follow_choice(frame);
     if (m_callbacks.show_instant) {
         m_callbacks.show_instant(

@@ -43,6 +43,10 @@ public:
         std::function<void()> leave;
         /// What the title and status bar say while replaying ("再生中 …").
         std::function<void(const wxString& text)> show_instant;
+        /// The vehicles as they were at the frame's instant, for the vehicle list.
+        std::function<void(const std::vector<dispatch::ReplayVehicle>& vehicles,
+                           std::int64_t time_ms)>
+            show_vehicles;
     };
 
     ReplayPanel(wxWindow* parent, MapCanvas& canvas, OrdersPanel& orders, Callbacks callbacks);

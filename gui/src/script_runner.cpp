@@ -818,6 +818,7 @@ nlohmann::json ScriptRunner::replay_json() const {
         {"followed", replay.followed()},
         {"dropped_frames", replay.dropped_frames()},
         {"orders", table_json(m_frame.orders_panel().rows())},
+        {"vehicle_list", table_json(m_frame.vehicle_panel().rows())},
         {"road_colouring", canvas.style().road_colouring == gis::RoadColouring::time_since_pass
                                ? "coverage"
                                : "priority"},

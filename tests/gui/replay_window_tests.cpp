@@ -329,6 +329,23 @@ BOOST_AUTO_TEST_CASE(shows_vehicles_passes_and_orders_as_they_were_and_plays) {
     BOOST_TEST(p1->at("position")[1].get<double>() == town.a.y, boost::test_tools::tolerance(0.01));
     BOOST_TEST(p2->at("position")[0].get<double>() == town.b.x, boost::test_tools::tolerance(0.01));
 
+    // The vehicle list shows them as they were too: P-01 作業中 at T1 and 停止中 at T2, P-02
+    // with no state (never heard by then); live again, the live tracker's state (不明: nothing
+    // heard since the window opened).
+    const auto listed_state = [](const nlohmann::json& dump, const std::string& code) {
+        for (const nlohmann::json& row : dump.at("vehicle_list")) {
+            if (row[0] == code) {
+                return row[3].get<std::string>();
+            }
+        }
+        return std::string("(not listed)");
+    };
+    BOOST_TEST(listed_state(at1, "P-01") == "作業中");
+    BOOST_TEST(listed_state(at2, "P-01") == "停止中");
+    BOOST_TEST(listed_state(at1, "P-02") != "(not listed)");
+    BOOST_TEST(listed_state(at1, "P-02") != "作業中");
+    BOOST_TEST(listed_state(live, "P-01") == "不明");
+
     // The markers in the pictures, at the pixels the points project to: bluish green (working)
     // at A at T1, reddish purple (stopped) at B at T2 and no longer at A.
     const wxImage picture1 = load_picture(dir / "t1.png");
