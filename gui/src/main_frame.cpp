@@ -105,6 +105,11 @@ const char* const pane_planner = "planner";
 const char* const pane_orders = "orders";
 const char* const pane_replay = "replay";
 
+/// The fleet's lists are in the order of the vehicles' codes.
+const std::string& code_of(const dispatch::VehicleStatus& v) {
+    return v.vehicle.code;
+}
+
 /// The live fleet is shown this often.
 constexpr int fleet_refresh_ms = 1000;
 /// The time-since-pass colouring fetches the coverage at most this often while passes come in,
@@ -1430,10 +1435,7 @@ void MainFrame::show_replay_vehicles(const std::vector<dispatch::ReplayVehicle>&
         s.heading_deg = v.heading_deg;
         then.push_back(std::move(s));
     }
-    std::sort(then.begin(), then.end(),
-              [](const dispatch::VehicleStatus& a, const dispatch::VehicleStatus& b) {
-                  return a.vehicle.code < b.vehicle.code;
-              });
+    std::ranges::sort(then, {}, code_of);
     m_vehicle_panel->show(then, time_ms);
 }
 
@@ -1588,10 +1590,7 @@ void MainFrame::refresh_fleet() {
         report_render_error(e.what());
         return;
     }
-    std::sort(m_vehicles.begin(), m_vehicles.end(),
-              [](const dispatch::VehicleStatus& a, const dispatch::VehicleStatus& b) {
-                  return a.vehicle.code < b.vehicle.code;
-              });
+    std::ranges::sort(m_vehicles, {}, code_of);
     m_vehicle_codes.clear();
     for (const dispatch::VehicleStatus& v : m_vehicles) {
         m_vehicle_codes[v.vehicle.id] = v.vehicle.code;

@@ -4,6 +4,7 @@
 
 #include "../dispatch/http_client.hpp"
 #include "temp_dir.hpp"
+#include "window_runner.hpp"
 #include "ykm/data/demo_town.hpp"
 #include "ykm/dispatch/accounts.hpp"
 #include "ykm/dispatch/dispatch_standards.hpp"
@@ -35,6 +36,10 @@
 
 using namespace ykm;
 using ykm::dispatch::OrderStatus;
+using ykm::test::keep_picture;
+using ykm::test::load_picture;
+using ykm::test::pixels_of;
+using ykm::test::run_japanese;
 using ykm::test::TempDir;
 
 namespace {
@@ -88,50 +93,6 @@ OrderTown make_order_town(const std::filesystem::path& path, std::string& issued
     orders.change_status(id, OrderStatus::issued, {"yamada", dispatch::OrderChannel::desktop});
     issued_number = orders.order(id)->number;
     return town;
-}
-
-/// Runs yukimichi in Japanese under Xvfb with `commands` on `project`; returns its exit status.
-int run_japanese(const TempDir& dir, const std::string& commands,
-                 const std::filesystem::path& project, const std::string& options = {}) {
-    const std::string command =
-        "env -u LC_ALL -u LC_MESSAGES -u LANG LANG=ja_JP.UTF-8 XDG_CONFIG_HOME='" +
-        (dir / "config").string() +
-        "' NO_AT_BRIDGE=1 timeout 180 xvfb-run -a -s '-screen 0 1600x1000x24' '" YKM_YUKIMICHI
-        "' --size 1400x900 " +
-        options + " --commands '" + commands + "' '" + project.string() + "' >'" +
-        (dir / "stdout.txt").string() + "' 2>'" + (dir / "stderr.txt").string() + "'";
-    const int status = std::system(command.c_str());
-    if (!WIFEXITED(status)) {
-        return -1;
-    }
-    return WEXITSTATUS(status);
-}
-
-void keep_picture(const std::filesystem::path& png) {
-    const std::filesystem::path folder = std::filesystem::path(YKM_TEST_OUTPUT_DIR) / "screenshots";
-    std::filesystem::create_directories(folder);
-    std::filesystem::copy_file(png, folder / ("orders_" + png.filename().string()),
-                               std::filesystem::copy_options::overwrite_existing);
-}
-
-wxImage load_picture(const std::filesystem::path& path) {
-    if (wxImage::FindHandler(wxBITMAP_TYPE_PNG) == nullptr) {
-        wxImage::AddHandler(new wxPNGHandler);
-    }
-    wxImage image;
-    BOOST_TEST_REQUIRE(image.LoadFile(wxString::FromUTF8(path.string()), wxBITMAP_TYPE_PNG));
-    return image;
-}
-
-std::int64_t pixels_of(const wxImage& image, gui::OrderColour colour) {
-    std::int64_t count = 0;
-    const unsigned char* data = image.GetData();
-    const std::size_t n = static_cast<std::size_t>(image.GetWidth()) * image.GetHeight();
-    for (std::size_t i = 0; i < n; ++i) {
-        count += data[3 * i] == colour.red && data[3 * i + 1] == colour.green &&
-                 data[3 * i + 2] == colour.blue;
-    }
-    return count;
 }
 
 std::string login_name() {
@@ -249,7 +210,7 @@ BOOST_AUTO_TEST_CASE(creates_issues_and_records_a_call_and_shows_a_portal_acknow
                2 * orders.find(portal_number).segments.size());
     const wxImage before = load_picture(dir / "before.png");
     const wxImage selected = load_picture(dir / "selected.png");
-    keep_picture(dir / "selected.png");
+    keep_picture(dir / "selected.png", "orders");
     BOOST_TEST(pixels_of(before, gui::order_road_colour) == 0);
     BOOST_TEST(pixels_of(selected, gui::order_road_colour) > 1000);
 }
@@ -327,7 +288,7 @@ BOOST_AUTO_TEST_CASE(roads_chosen_on_the_map_and_proposals_become_orders) {
     BOOST_TEST(all[2].vehicles.size() == 2U);
     BOOST_TEST(all[2].instructions.find("出動基準超過") != std::string::npos, all[2].instructions);
     BOOST_TEST(json["orders"]["proposals"].empty());
-    keep_picture(dir / "proposed.png");
+    keep_picture(dir / "proposed.png", "orders");
 }
 
 BOOST_AUTO_TEST_CASE(observations_entered_in_the_window_drive_the_proposals) {

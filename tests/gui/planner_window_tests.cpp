@@ -2,10 +2,12 @@
 // town, draws the routes on the map, edits, undoes and saves.
 
 #include "temp_dir.hpp"
+#include "window_runner.hpp"
 #include "ykm/data/demo_town.hpp"
 #include "ykm/dispatch/fleet.hpp"
 #include "ykm/dispatch/plan_store.hpp"
 #include "ykm/gis/error.hpp"
+#include "ykm/gis/map_renderer.hpp"
 #include "ykm/gui/test_script.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -25,6 +27,10 @@
 
 using namespace ykm;
 using ykm::gui::ScriptAction;
+using ykm::test::keep_picture;
+using ykm::test::load_picture;
+using ykm::test::pixels_of;
+using ykm::test::run_japanese;
 using ykm::test::TempDir;
 
 namespace {
@@ -86,49 +92,6 @@ plannable_district(const std::filesystem::path& path) {
     return {};
 }
 
-/// Runs yukimichi in Japanese under Xvfb with `commands` on `project`; returns its exit status.
-int run_japanese(const TempDir& dir, const std::string& commands,
-                 const std::filesystem::path& project) {
-    const std::string command =
-        "env -u LC_ALL -u LC_MESSAGES -u LANG LANG=ja_JP.UTF-8 XDG_CONFIG_HOME='" +
-        (dir / "config").string() +
-        "' NO_AT_BRIDGE=1 timeout 180 xvfb-run -a -s '-screen 0 1600x1000x24' '" YKM_YUKIMICHI
-        "' --size 1400x900 --commands '" +
-        commands + "' '" + project.string() + "' >'" + (dir / "stdout.txt").string() + "' 2>'" +
-        (dir / "stderr.txt").string() + "'";
-    const int status = std::system(command.c_str());
-    BOOST_TEST_REQUIRE(WIFEXITED(status));
-    return WEXITSTATUS(status);
-}
-
-/// Keeps a copy of a screenshot in the build tree (tests/gui/screenshots) for people to look at.
-void keep_picture(const std::filesystem::path& png) {
-    const std::filesystem::path folder = std::filesystem::path(YKM_TEST_OUTPUT_DIR) / "screenshots";
-    std::filesystem::create_directories(folder);
-    std::filesystem::copy_file(png, folder / ("planner_" + png.filename().string()),
-                               std::filesystem::copy_options::overwrite_existing);
-}
-
-wxImage load_picture(const std::filesystem::path& path) {
-    if (wxImage::FindHandler(wxBITMAP_TYPE_PNG) == nullptr) {
-        wxImage::AddHandler(new wxPNGHandler);
-    }
-    wxImage image;
-    BOOST_TEST_REQUIRE(image.LoadFile(wxString::FromUTF8(path.string()), wxBITMAP_TYPE_PNG));
-    return image;
-}
-
-std::int64_t pixels_of(const wxImage& image, unsigned char red, unsigned char green,
-                       unsigned char blue) {
-    std::int64_t count = 0;
-    const unsigned char* data = image.GetData();
-    const std::size_t n = static_cast<std::size_t>(image.GetWidth()) * image.GetHeight();
-    for (std::size_t i = 0; i < n; ++i) {
-        count += data[3 * i] == red && data[3 * i + 1] == green && data[3 * i + 2] == blue;
-    }
-    return count;
-}
-
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(planner_window_tests)
@@ -182,11 +145,11 @@ BOOST_AUTO_TEST_CASE(plans_a_district_draws_its_routes_and_edits_undoes_and_save
     BOOST_TEST(planner["route_lines"].get<int>() > planner["service_lines"].get<int>());
     const wxImage before = load_picture(dir / "before.png");
     const wxImage planned = load_picture(dir / "planned.png");
-    keep_picture(dir / "planned.png");
-    BOOST_TEST(pixels_of(before, 0xCC, 0x79, 0xA7) == 0);
-    BOOST_TEST(pixels_of(before, 0xE6, 0x9F, 0x00) == 0);
-    BOOST_TEST(pixels_of(planned, 0xCC, 0x79, 0xA7) > 300);
-    BOOST_TEST(pixels_of(planned, 0xE6, 0x9F, 0x00) > 300);
+    keep_picture(dir / "planned.png", "planner");
+    BOOST_TEST(pixels_of(before, gis::Rgb{0xCC, 0x79, 0xA7}) == 0);
+    BOOST_TEST(pixels_of(before, gis::Rgb{0xE6, 0x9F, 0x00}) == 0);
+    BOOST_TEST(pixels_of(planned, gis::Rgb{0xCC, 0x79, 0xA7}) > 300);
+    BOOST_TEST(pixels_of(planned, gis::Rgb{0xE6, 0x9F, 0x00}) > 300);
 
     // The stored plan: the district's, with both vehicles.
     data::Project project = data::Project::open(town, data::OpenMode::read_only);
@@ -256,9 +219,9 @@ BOOST_AUTO_TEST_CASE(stop_ends_the_search_with_the_best_plan_found_and_shows_it)
     // What was drawn 5 s after Run (time for the first solution on a loaded machine): the best
     // routes so far, or the plan if it was done.
     const wxImage running = load_picture(dir / "running.png");
-    keep_picture(dir / "running.png");
-    BOOST_TEST(pixels_of(running, 0xCC, 0x79, 0xA7) > 100);
-    BOOST_TEST(pixels_of(running, 0xE6, 0x9F, 0x00) > 100);
+    keep_picture(dir / "running.png", "planner");
+    BOOST_TEST(pixels_of(running, gis::Rgb{0xCC, 0x79, 0xA7}) > 100);
+    BOOST_TEST(pixels_of(running, gis::Rgb{0xE6, 0x9F, 0x00}) > 100);
 }
 
 BOOST_AUTO_TEST_CASE(bad_planner_input_is_reported_and_the_window_works_on) {

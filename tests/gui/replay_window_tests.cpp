@@ -3,6 +3,7 @@
 // at each instant, and plays at 600x.
 
 #include "temp_dir.hpp"
+#include "window_runner.hpp"
 #include "ykm/data/demo_town.hpp"
 #include "ykm/data/map_query.hpp"
 #include "ykm/data/season_log.hpp"
@@ -32,6 +33,10 @@
 #include <vector>
 
 using namespace ykm;
+using ykm::test::keep_picture;
+using ykm::test::load_picture;
+using ykm::test::pixels_of;
+using ykm::test::run_japanese;
 using ykm::test::TempDir;
 
 namespace {
@@ -177,39 +182,6 @@ ReplayTown make_replay_town(const std::filesystem::path& path) {
     return town;
 }
 
-/// Runs yukimichi in Japanese under Xvfb with `commands` on `project`; returns its exit status.
-int run_japanese(const TempDir& dir, const std::string& commands,
-                 const std::filesystem::path& project) {
-    const std::string command =
-        "env -u LC_ALL -u LC_MESSAGES -u LANG LANG=ja_JP.UTF-8 XDG_CONFIG_HOME='" +
-        (dir / "config").string() +
-        "' NO_AT_BRIDGE=1 timeout 180 xvfb-run -a -s '-screen 0 1600x1000x24' '" YKM_YUKIMICHI
-        "' --size 1400x900 --no-gps-server --commands '" +
-        commands + "' '" + project.string() + "' >'" + (dir / "stdout.txt").string() + "' 2>'" +
-        (dir / "stderr.txt").string() + "'";
-    const int status = std::system(command.c_str());
-    if (!WIFEXITED(status)) {
-        return -1;
-    }
-    return WEXITSTATUS(status);
-}
-
-wxImage load_picture(const std::filesystem::path& path) {
-    if (wxImage::FindHandler(wxBITMAP_TYPE_PNG) == nullptr) {
-        wxImage::AddHandler(new wxPNGHandler);
-    }
-    wxImage image;
-    BOOST_TEST_REQUIRE(image.LoadFile(wxString::FromUTF8(path.string()), wxBITMAP_TYPE_PNG));
-    return image;
-}
-
-void keep_picture(const std::filesystem::path& png) {
-    const std::filesystem::path folder = std::filesystem::path(YKM_TEST_OUTPUT_DIR) / "screenshots";
-    std::filesystem::create_directories(folder);
-    std::filesystem::copy_file(png, folder / ("replay_" + png.filename().string()),
-                               std::filesystem::copy_options::overwrite_existing);
-}
-
 /// The window pixel of a map point, from the view the dump reports (no toolkit involved).
 gis::XY window_pixel(const nlohmann::json& dump, gis::XY point) {
     const nlohmann::json& view = dump.at("view");
@@ -291,15 +263,15 @@ BOOST_AUTO_TEST_CASE(shows_vehicles_passes_and_orders_as_they_were_and_plays) {
         ";replay_speed:600;replay_play;wait_ms:1000;replay_pause;replay_dump:" +
         file("played.json") + ";replay_follow:P-01;replay_dump:" + file("followed.json") +
         ";replay:off;replay_dump:" + file("live.json");
-    const int status = run_japanese(dir, script, path);
+    const int status = run_japanese(dir, script, path, "--no-gps-server");
     BOOST_TEST_REQUIRE(status == 0, "yukimichi failed: " << read_text(dir / "stderr.txt"));
     const nlohmann::json at1 = nlohmann::json::parse(read_text(dir / "t1.json"));
     const nlohmann::json at2 = nlohmann::json::parse(read_text(dir / "t2.json"));
     const nlohmann::json played = nlohmann::json::parse(read_text(dir / "played.json"));
     const nlohmann::json live = nlohmann::json::parse(read_text(dir / "live.json"));
     const nlohmann::json followed = nlohmann::json::parse(read_text(dir / "followed.json"));
-    keep_picture(dir / "t1.png");
-    keep_picture(dir / "t2.png");
+    keep_picture(dir / "t1.png", "replay");
+    keep_picture(dir / "t2.png", "replay");
 
     // The season runs from P-01's first fix to its last; the instants are those asked for.
     BOOST_TEST(at1.at("first_ms").get<std::int64_t>() == t1);
@@ -401,7 +373,7 @@ BOOST_AUTO_TEST_CASE(a_jump_that_does_not_parse_or_is_outside_the_season_is_refu
     const std::string script = "replay:on;replay_seek:2027-02-30 10:00;replay_seek:2026-12-01 "
                                "08:00;replay_dump:" +
                                (dir / "after.json").string();
-    BOOST_TEST(run_japanese(dir, script, path) == 2);
+    BOOST_TEST(run_japanese(dir, script, path, "--no-gps-server") == 2);
     const std::string errors = read_text(dir / "stderr.txt");
     BOOST_TEST(errors.find("2027-02-30 10:00") != std::string::npos, errors);
     BOOST_TEST(errors.find("2026-12-01 08:00") != std::string::npos, errors);

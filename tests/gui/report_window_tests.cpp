@@ -5,6 +5,7 @@
 
 #include "../dispatch/shell_tools.hpp"
 #include "temp_dir.hpp"
+#include "window_runner.hpp"
 #include "ykm/data/demo_town.hpp"
 #include "ykm/data/season_log.hpp"
 #include "ykm/dispatch/audit_log.hpp"
@@ -32,6 +33,10 @@
 #include <vector>
 
 using namespace ykm;
+using ykm::test::keep_picture;
+using ykm::test::load_picture;
+using ykm::test::pixels_of;
+using ykm::test::run_japanese;
 using ykm::test::TempDir;
 
 namespace {
@@ -110,49 +115,6 @@ struct ReportTown {
         dispatch::CoverageStore(project.database()).add(passes);
     }
 };
-
-int run_japanese(const TempDir& dir, const std::string& commands,
-                 const std::filesystem::path& project) {
-    const std::string command =
-        "env -u LC_ALL -u LC_MESSAGES -u LANG LANG=ja_JP.UTF-8 XDG_CONFIG_HOME='" +
-        (dir / "config").string() +
-        "' NO_AT_BRIDGE=1 timeout 180 xvfb-run -a -s '-screen 0 1600x1000x24' '" YKM_YUKIMICHI
-        "' --size 1400x900 --commands '" +
-        commands + "' '" + project.string() + "' >'" + (dir / "stdout.txt").string() + "' 2>'" +
-        (dir / "stderr.txt").string() + "'";
-    const int status = std::system(command.c_str());
-    if (!WIFEXITED(status)) {
-        return -1;
-    }
-    return WEXITSTATUS(status);
-}
-
-wxImage load_picture(const std::filesystem::path& path) {
-    if (wxImage::FindHandler(wxBITMAP_TYPE_PNG) == nullptr) {
-        wxImage::AddHandler(new wxPNGHandler);
-    }
-    wxImage image;
-    BOOST_TEST_REQUIRE(image.LoadFile(wxString::FromUTF8(path.string()), wxBITMAP_TYPE_PNG));
-    return image;
-}
-
-std::int64_t pixels_of(const wxImage& image, gis::Rgb colour) {
-    std::int64_t count = 0;
-    const unsigned char* data = image.GetData();
-    const std::size_t n = static_cast<std::size_t>(image.GetWidth()) * image.GetHeight();
-    for (std::size_t i = 0; i < n; ++i) {
-        count += data[3 * i] == colour.red && data[3 * i + 1] == colour.green &&
-                 data[3 * i + 2] == colour.blue;
-    }
-    return count;
-}
-
-void keep_picture(const std::filesystem::path& png) {
-    const std::filesystem::path folder = std::filesystem::path(YKM_TEST_OUTPUT_DIR) / "screenshots";
-    std::filesystem::create_directories(folder);
-    std::filesystem::copy_file(png, folder / ("reports_" + png.filename().string()),
-                               std::filesystem::copy_options::overwrite_existing);
-}
 
 std::string hours(std::int64_t minutes) {
     char text[16];
@@ -300,10 +262,10 @@ BOOST_AUTO_TEST_CASE(daily_reports_gap_confirmation_fees_and_storm_from_the_wind
     const wxImage dialog = load_picture(dir / "storm_dialog.png");
     BOOST_TEST(dialog.GetWidth() > 400);
     BOOST_TEST(pixels_of(dialog, gis::priority_colour(gis::PriorityClass::first)) > 20);
-    keep_picture(dir / "storm_dialog.png");
+    keep_picture(dir / "storm_dialog.png", "reports");
     const wxImage daily = load_picture(dir / "daily_dialog.png");
     BOOST_TEST(daily.GetWidth() > 400);
-    keep_picture(dir / "daily_dialog.png");
+    keep_picture(dir / "daily_dialog.png", "reports");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
