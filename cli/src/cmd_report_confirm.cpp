@@ -118,7 +118,10 @@ int run_confirm(Args& args) {
     if (!vehicle) {
         throw Error("vehicle " + *code + " does not exist");
     }
-    const auto reports = dispatch::daily_reports(project, *date, vehicle->contractor_id);
+    dispatch::DailyReportOptions of_vehicle;
+    of_vehicle.vehicle_id = vehicle->id;
+    const auto reports =
+        dispatch::daily_reports(project, *date, vehicle->contractor_id, of_vehicle);
     const std::int64_t shift = shift_start_of(reports, *vehicle, *date, start);
     const dispatch::ReportConfirmation c = dispatch::confirm_daily_report(
         project, vehicle->id, *date, shift, actor, dispatch::ConfirmationChannel::cli);

@@ -348,14 +348,15 @@ std::size_t report_readers(data::Database& db, std::size_t vehicles, std::size_t
     return wanted;
 }
 
-} // namespace
-
-std::vector<DailyReport> daily_reports(data::Project& project, std::string_view date_jst,
-                                       std::optional<std::int64_t> contractor_id,
-                                       const DailyReportOptions& options) {
+/// The reports of the shifts starting in [day_start, day_end) (whole JST days), every vehicle's
+/// fixes read once from the day before to 18:00 of the day after.
+std::vector<DailyReport> reports_between(data::Project& project, std::int64_t day_start,
+                                         std::int64_t day_end,
+                                         std::optional<std::int64_t> contractor_id,
+                                         const DailyReportOptions& options) {
     ReportInputs in;
-    in.day_start = jst_day_start_ms(date_jst);
-    in.day_end = in.day_start + day_ms;
+    in.day_start = day_start;
+    in.day_end = day_end;
     // Reading from the previous day tells a shift started then from one started at 00:00.
     in.read_from = in.day_start - day_ms;
     in.read_to = in.day_end + 18 * 3'600'000;
@@ -367,7 +368,8 @@ std::vector<DailyReport> daily_reports(data::Project& project, std::string_view 
     }
     std::vector<Vehicle> vehicles = fleet.vehicles();
     std::erase_if(vehicles, [&](const Vehicle& v) {
-        return contractor_id && v.contractor_id != *contractor_id;
+        return (contractor_id && v.contractor_id != *contractor_id) ||
+               (options.vehicle_id && v.id != *options.vehicle_id);
     });
     std::ranges::sort(vehicles, {}, &Vehicle::code);
     for (const Vehicle& v : vehicles) {
@@ -422,6 +424,34 @@ std::vector<DailyReport> daily_reports(data::Project& project, std::string_view 
         std::ranges::move(some, std::back_inserter(reports));
     }
     return reports;
+}
+
+} // namespace
+
+std::vector<DailyReport> daily_reports(data::Project& project, std::string_view date_jst,
+                                       std::optional<std::int64_t> contractor_id,
+                                       const DailyReportOptions& options) {
+    const std::int64_t day_start = jst_day_start_ms(date_jst);
+    return reports_between(project, day_start, day_start + day_ms, contractor_id, options);
+}
+
+std::map<std::string, std::vector<DailyReport>>
+daily_reports_between(data::Project& project, std::string_view first_date_jst,
+                      std::string_view last_date_jst, std::optional<std::int64_t> contractor_id,
+                      const DailyReportOptions& options) {
+    const std::int64_t first = jst_day_start_ms(first_date_jst);
+    const std::int64_t last = jst_day_start_ms(last_date_jst);
+    if (last < first) {
+        throw Error("the last date " + std::string(last_date_jst) + " is before the first " +
+                    std::string(first_date_jst));
+    }
+    std::map<std::string, std::vector<DailyReport>> by_date;
+    // Vehicle by vehicle (by code), each one's shifts in time: grouped by date, each date keeps
+    // that order.
+    for (DailyReport& r : reports_between(project, first, last + day_ms, contractor_id, options)) {
+        by_date[jst_date_of(r.start_ms)].push_back(std::move(r));
+    }
+    return by_date;
 }
 
 std::optional<GpsGap> gap_at(data::Project& project, std::int64_t vehicle_id, std::int64_t start_ms,

@@ -189,6 +189,25 @@ std::string csv_column_list() {
     return list;
 }
 
+/// Calls `each(date, report)` for every daily report of the dates from `from` to `to`, a week
+/// of dates read at a time: each vehicle's fixes are read about 1.25 times, not 2.75 times as
+/// date by date, and no more than a week of reports is held at once.
+template <class Each>
+void for_each_daily_report(data::Project& project, sys_days from, sys_days to,
+                           std::optional<std::int64_t> contractor_id, Each each) {
+    constexpr std::chrono::days week{7};
+    for (sys_days start = from; start <= to; start += week) {
+        const sys_days end = std::min(to, start + week - std::chrono::days{1});
+        for (auto& [date, reports] :
+             daily_reports_between(project, date_text(year_month_day{start}),
+                                   date_text(year_month_day{end}), contractor_id)) {
+            for (const DailyReport& r : reports) {
+                each(date, r);
+            }
+        }
+    }
+}
+
 year_month_day last_day(year_month_day first) {
     return year_month_day{
         std::chrono::year_month_day_last{first.year(), std::chrono::month_day_last{first.month()}}};
@@ -519,10 +538,12 @@ MonthlyFees monthly_fees(data::Project& project, std::string_view month,
     std::int64_t unpaid_gap_ms = 0;
 
     for (sys_days d = sys_days{first}; d <= sys_days{last}; d += std::chrono::days{1}) {
-        const std::string date = date_text(year_month_day{d});
-        auto& operating = operating_by_date[date];
-        for (const DailyReport& r : daily_reports(project, date, contractor_id)) {
-            operating[r.vehicle_id] += r.operating_ms();
+        operating_by_date[date_text(year_month_day{d})];
+    }
+    for_each_daily_report(
+        project, sys_days{first}, sys_days{last}, contractor_id,
+        [&](const std::string& date, const DailyReport& r) {
+            operating_by_date[date][r.vehicle_id] += r.operating_ms();
             const Vehicle& vehicle = vehicles.at(r.vehicle_id);
             VehicleFees& fees = vehicle_fees(vehicle);
             for (const GpsGap& g : r.gaps) {
@@ -595,8 +616,7 @@ MonthlyFees monthly_fees(data::Project& project, std::string_view month,
                     t = end;
                 }
             }
-        }
-    }
+        });
 
     // Standby pay.
     out.season = tables.season();
@@ -616,19 +636,20 @@ MonthlyFees monthly_fees(data::Project& project, std::string_view month,
         out.settlement_month = sys_days{out.season->end} <= sys_days{last};
         const sys_days count_to = std::min(sys_days{last}, sys_days{out.season->end});
         std::map<std::int64_t, std::int64_t> season_ms;
-        for (sys_days d = sys_days{out.season->start}; d <= count_to; d += std::chrono::days{1}) {
-            const std::string date = date_text(year_month_day{d});
-            const auto known = operating_by_date.find(date);
-            if (known != operating_by_date.end()) {
-                for (const auto& [id, ms] : known->second) {
+        // The month's dates are known; the season's dates before the month are read here.
+        for (const auto& [date, operating] : operating_by_date) {
+            if (date >= date_text(out.season->start) &&
+                date <= date_text(year_month_day{count_to})) {
+                for (const auto& [id, ms] : operating) {
                     season_ms[id] += ms;
                 }
-                continue;
-            }
-            for (const DailyReport& r : daily_reports(project, date, contractor_id)) {
-                season_ms[r.vehicle_id] += r.operating_ms();
             }
         }
+        const sys_days before_month = std::min(count_to, sys_days{first} - std::chrono::days{1});
+        for_each_daily_report(project, sys_days{out.season->start}, before_month, contractor_id,
+                              [&](const std::string&, const DailyReport& r) {
+                                  season_ms[r.vehicle_id] += r.operating_ms();
+                              });
         for (const auto& [id, vehicle] : vehicles) {
             if (contractor_id && vehicle.contractor_id != *contractor_id) {
                 continue;

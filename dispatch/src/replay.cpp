@@ -319,9 +319,15 @@ struct Replay::Impl {
 
     std::unordered_map<std::int64_t, std::shared_ptr<const std::vector<DirectionLastPass>>> hours;
     /// The merged summaries of the hours wholly inside the coverage window, for (oldest hour,
-    /// current hour).
+    /// current hour), over the summary of the oldest hour (which counts after the window's
+    /// start only, as the frame's passes say).
     std::pair<std::int64_t, std::int64_t> base_key{0, 0};
     std::shared_ptr<const gis::PassTimes> base;
+    /// The raw passes of the current hour up to recent_to_ms, over base; shared with the frames
+    /// as recent_shared until more are added.
+    gis::PassTimes recent;
+    std::int64_t recent_to_ms = 0;
+    std::shared_ptr<const gis::PassTimes> recent_shared;
 
     Impl(data::Project& p, ReplaySettings s)
         : project(p), db(p.database()), settings(std::move(s)), to_project(gis::wgs84, p.crs()),
@@ -344,7 +350,8 @@ struct Replay::Impl {
     }
     /// How far past T fixes are read, so that playback reads each block about once.
     [[nodiscard]] std::int64_t lookahead_ms() const {
-        return std::max<std::int64_t>(15 * 60'000, settings.interpolate_gap_ms + 1);
+        // At least twice the interpolation gap: a vehicle reads at least half of it ahead.
+        return std::max<std::int64_t>(15 * 60'000, 2 * (settings.interpolate_gap_ms + 1));
     }
 
     void check_version() {
@@ -360,6 +367,7 @@ struct Replay::Impl {
         windows.clear();
         hours.clear();
         base.reset();
+        recent_shared.reset();
         extent_known = false;
     }
 
@@ -412,7 +420,11 @@ struct Replay::Impl {
     Window& window_at(std::int64_t id, std::int64_t time_ms) {
         Window& w = windows[id];
         const std::int64_t need_from = saturating_sub(time_ms, lookback_ms());
-        const std::int64_t read_to = saturating_add(time_ms, lookahead_ms());
+        // Vehicles read between half the look-ahead and all of it (sixteen phases by id), so
+        // that playback reads a sixteenth of the fleet at a time, not all of it in one frame.
+        const std::int64_t phase = (id % 16 + 16) % 16;
+        const std::int64_t read_to =
+            saturating_add(time_ms, lookahead_ms() / 2 + lookahead_ms() / 32 * phase);
         data::SeasonLog log(db);
         if (w.loaded && need_from >= w.from_ms && time_ms < w.to_ms) {
             // Already there.
@@ -632,13 +644,41 @@ struct Replay::Impl {
         return summary;
     }
 
+    /// Adds the last pass per direction with from_ms < time_ms <= to_ms to `times`; returns how
+    /// many directions it read.
+    std::size_t add_raw_passes(gis::PassTimes& times, std::int64_t from_ms, std::int64_t to_ms) {
+        data::Statement raw(db, "SELECT segment_id, forward, max(time_ms) FROM coverage_passes "
+                                "WHERE time_ms > ? AND time_ms <= ? GROUP BY segment_id, forward");
+        raw.bind(1, from_ms).bind(2, to_ms);
+        std::size_t read = 0;
+        while (raw.step()) {
+            times.set(raw.column_int64(0), raw.column_int(1) != 0, raw.column_int64(2));
+            ++read;
+        }
+        return read;
+    }
+
+    /// The last pass per direction in (T - history, T]: the hours wholly inside the window
+    /// (merged once per hour), under them the oldest hour's summary, whose passes count only
+    /// after the window's start, and over them the raw passes of T's partial hour. Moving T
+    /// forward within the hour reads only the passes since the last T.
     std::shared_ptr<const gis::PassTimes> coverage_at(std::int64_t time_ms) {
         const std::int64_t window_start = saturating_sub(time_ms, settings.tracker.history_ms);
         const std::int64_t oldest_hour = coverage_hour_of(window_start);
         const std::int64_t current_hour = coverage_hour_of(time_ms);
-        // Hours after the oldest and before the current one lie wholly inside (window_start, T].
+        if (oldest_hour == current_hour) {
+            // A window shorter than an hour: the raw passes only.
+            auto times = std::make_shared<gis::PassTimes>();
+            (void)add_raw_passes(*times, window_start, time_ms);
+            return times;
+        }
         if (!base || base_key != std::pair{oldest_hour, current_hour}) {
-            auto merged = std::make_shared<gis::PassTimes>();
+            auto oldest = std::make_shared<gis::PassTimes>();
+            for (const DirectionLastPass& p : *hour(oldest_hour)) {
+                oldest->set(p.segment_id, p.forward, p.time_ms);
+            }
+            auto merged = std::make_shared<gis::PassTimes>(
+                std::move(oldest), std::numeric_limits<std::int64_t>::min());
             for (std::int64_t h = oldest_hour + coverage_hour_ms; h < current_hour;
                  h += coverage_hour_ms) {
                 for (const DirectionLastPass& p : *hour(h)) {
@@ -647,24 +687,22 @@ struct Replay::Impl {
             }
             base = merged;
             base_key = {oldest_hour, current_hour};
+            recent_shared.reset();
         }
-        auto times = std::make_shared<gis::PassTimes>(*base);
-        if (oldest_hour < current_hour) {
-            // The oldest hour straddles the window's start: its last pass per direction counts
-            // when it is after the start (an earlier pass in that hour would not be the last).
-            for (const DirectionLastPass& p : *hour(oldest_hour)) {
-                if (p.time_ms > window_start) {
-                    times->set(p.segment_id, p.forward, p.time_ms);
-                }
+        if (!recent_shared || time_ms < recent_to_ms) {
+            recent = gis::PassTimes(base, std::numeric_limits<std::int64_t>::min());
+            recent_to_ms = current_hour - 1;
+            recent_shared.reset();
+        }
+        if (time_ms > recent_to_ms || !recent_shared) {
+            const std::size_t read = add_raw_passes(recent, recent_to_ms, time_ms);
+            recent_to_ms = time_ms;
+            if (!recent_shared || read > 0) {
+                recent_shared = std::make_shared<const gis::PassTimes>(recent);
             }
         }
-        data::Statement raw(db, "SELECT segment_id, forward, max(time_ms) FROM coverage_passes "
-                                "WHERE time_ms >= ? AND time_ms <= ? GROUP BY segment_id, forward");
-        raw.bind(1, std::max(current_hour, saturating_add(window_start, 1))).bind(2, time_ms);
-        while (raw.step()) {
-            times->set(raw.column_int64(0), raw.column_int(1) != 0, raw.column_int64(2));
-        }
-        return times;
+        // The window's start moves with T: the passes below count only after it.
+        return std::make_shared<const gis::PassTimes>(recent_shared, window_start);
     }
 
     std::vector<ReplayOrder> orders_at(std::int64_t time_ms) {

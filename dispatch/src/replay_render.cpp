@@ -6,6 +6,7 @@
 #include "ykm/dispatch/replay.hpp"
 #include "ykm/gis/cairo_picture.hpp"
 #include "ykm/gis/error.hpp"
+#include "ykm/gis/road_age_canvas.hpp"
 
 #include <cairo.h>
 #include <pango/pangocairo.h>
@@ -329,14 +330,6 @@ void draw_title_strip(cairo_t* cr, const ReplayFrame& frame, int width, double h
 
 using SurfacePtr = gis::CairoSurfacePtr;
 
-/// The map's road drawing order by priority class (gis::RoadLayers), and the groups of a
-/// priority class and a pass-age class.
-constexpr std::array<gis::PriorityClass, 4> road_drawing_order{
-    gis::PriorityClass::none, gis::PriorityClass::third, gis::PriorityClass::second,
-    gis::PriorityClass::first};
-constexpr std::size_t ages = gis::all_pass_ages.size();
-constexpr std::size_t road_groups = road_drawing_order.size() * ages;
-
 /// Copies an opaque picture into the surface from row `top` down.
 void copy_opaque(const gis::Image& map, cairo_surface_t* surface, int top) {
     cairo_surface_flush(surface);
@@ -465,163 +458,19 @@ gis::Image render_replay_frame(const gis::MapRenderer& renderer, const gis::MapC
 // ----- ReplayCanvas -----
 
 struct ReplayCanvas::Impl {
-    /// A pixel rectangle [x0, x1) x [y0, y1) of the map part.
-    struct Box {
-        int x0 = 0;
-        int y0 = 0;
-        int x1 = 0;
-        int y1 = 0;
-        [[nodiscard]] bool meets(const Box& o) const {
-            return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1;
-        }
-    };
-    static constexpr std::uint8_t no_group = 0xFF;
-
     gis::MapView view;
     gis::MapView map_view;
     ReplayRenderOptions options;
     int top = 0;
-    double text_scale = 1.0; ///< as the map clamps it
-    SurfacePtr under;
-    SurfacePtr over; ///< premultiplied, the map's size
-    std::vector<gis::DrawnDirection> directions;
-    /// Index in the map's drawing order (none, 3, 2, 1) of each direction's priority class.
-    std::vector<std::uint8_t> priority_slot;
-    /// The pixels each direction's stroke can touch (its width and anti-aliasing included).
-    std::vector<Box> boxes;
-    /// The group (priority slot x pass-age class) each direction is drawn in on `roads`.
-    std::vector<std::uint8_t> drawn_group;
-    /// The map part as the last frame left it: under, roads, over.
-    SurfacePtr roads;
+    gis::RoadAgeCanvas roads; ///< the map part
     SurfacePtr surface;
 
     Impl(const gis::MapRenderer& renderer, const gis::MapContent& content,
          const gis::MapView& picture_view, const ReplayRenderOptions& replay_options)
         : view(picture_view), map_view(replay_map_view(picture_view, replay_options)),
           options(replay_options), top(replay_title_strip_px(replay_options)),
-          text_scale(std::clamp(replay_options.text_scale, 0.25, 8.0)) {
-        gis::RoadLayers layers =
-            renderer.render_road_layers(content, map_view, replay_map_style({}, options));
-        under = gis::surface_from_image(layers.under);
-        directions = std::move(layers.roads);
-        over = gis::surface_from_image(layers.over);
-        priority_slot.reserve(directions.size());
-        boxes.reserve(directions.size());
-        for (const gis::DrawnDirection& d : directions) {
-            priority_slot.push_back(static_cast<std::uint8_t>(
-                std::find(road_drawing_order.begin(), road_drawing_order.end(), d.priority) -
-                road_drawing_order.begin()));
-            double x0 = d.pixels.front().x;
-            double x1 = x0;
-            double y0 = d.pixels.front().y;
-            double y1 = y0;
-            for (const gis::XY& p : d.pixels) {
-                x0 = std::min(x0, p.x);
-                x1 = std::max(x1, p.x);
-                y0 = std::min(y0, p.y);
-                y1 = std::max(y1, p.y);
-            }
-            const double reach = d.width_px / 2.0 + 2.0;
-            const auto clamp = [](double v, int hi) {
-                return static_cast<int>(std::clamp(v, -1.0, static_cast<double>(hi) + 1.0));
-            };
-            boxes.push_back(Box{clamp(std::floor(x0 - reach), map_view.width_px()),
-                                clamp(std::floor(y0 - reach), map_view.height_px()),
-                                clamp(std::ceil(x1 + reach), map_view.width_px()),
-                                clamp(std::ceil(y1 + reach), map_view.height_px())});
-        }
-        drawn_group.assign(directions.size(), no_group);
-        roads = gis::new_image_surface(map_view.width_px(), map_view.height_px());
-        surface = gis::new_image_surface(view.width_px(), view.height_px());
-    }
-
-    /// Brings `roads` to the frame's pass ages. Only the directions whose group changed since the
-    /// last frame are drawn again, with everything else their boxes touch, clipped to those boxes
-    /// (whole pixels, so that inside them the pixels are what a drawing of the whole map gives).
-    void update_roads(const ReplayFrame& frame) {
-        gis::CoverageColouring coverage;
-        coverage.passes = frame.coverage;
-        coverage.now_ms = frame.time_ms;
-        const gis::PassTimes* passes = frame.coverage.get();
-        std::vector<std::uint8_t> group(directions.size());
-        std::vector<Box> dirty;
-        bool all = false;
-        for (std::size_t i = 0; i < directions.size(); ++i) {
-            const gis::DrawnDirection& d = directions[i];
-            const gis::PassAge age = gis::pass_age(
-                coverage,
-                passes != nullptr ? passes->last_pass_ms(d.road_id, d.forward) : std::nullopt);
-            group[i] =
-                static_cast<std::uint8_t>(priority_slot[i] * ages + static_cast<std::size_t>(age));
-            if (group[i] != drawn_group[i]) {
-                all = all || drawn_group[i] == no_group;
-                dirty.push_back(boxes[i]);
-            }
-        }
-        // Past a few hundred boxes, drawing everything is cheaper than testing against them.
-        constexpr std::size_t most_boxes = 400;
-        all = all || dirty.size() > most_boxes;
-        if (!all && dirty.empty()) {
-            return;
-        }
-        std::unique_ptr<cairo_t, CairoDeleter> owner(cairo_create(roads.get()));
-        cairo_t* cr = owner.get();
-        if (!all) {
-            for (const Box& b : dirty) {
-                cairo_rectangle(cr, b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0);
-            }
-            cairo_clip(cr);
-        }
-        cairo_set_source_surface(cr, under.get(), 0, 0);
-        cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
-        cairo_paint(cr);
-        cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
-        std::array<std::vector<std::uint32_t>, road_groups> members;
-        for (std::size_t i = 0; i < directions.size(); ++i) {
-            if (all ||
-                std::ranges::any_of(dirty, [&](const Box& b) { return b.meets(boxes[i]); })) {
-                members[group[i]].push_back(static_cast<std::uint32_t>(i));
-            }
-        }
-        cairo_set_tolerance(cr, 0.25);
-        cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
-        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-        for (std::size_t p = 0; p < road_drawing_order.size(); ++p) {
-            // Stalest first, so that fresh passes lie on top where lines overlap.
-            for (std::size_t a = ages; a-- > 0;) {
-                const std::vector<std::uint32_t>& members_of = members[p * ages + a];
-                if (members_of.empty()) {
-                    continue;
-                }
-                cairo_new_path(cr);
-                for (const std::uint32_t i : members_of) {
-                    const std::vector<gis::XY>& line = directions[i].pixels;
-                    cairo_move_to(cr, line.front().x, line.front().y);
-                    for (std::size_t k = 1; k < line.size(); ++k) {
-                        cairo_line_to(cr, line[k].x, line[k].y);
-                    }
-                }
-                const gis::PassAge age = gis::all_pass_ages[a];
-                set_colour(cr, gis::pass_age_colour(age));
-                cairo_set_line_width(cr, directions[members_of.front()].width_px);
-                if (age == gis::PassAge::never) {
-                    const std::array<double, 2> dash{gis::never_passed_dash_px[0] * text_scale,
-                                                     gis::never_passed_dash_px[1] * text_scale};
-                    cairo_set_dash(cr, dash.data(), static_cast<int>(dash.size()), 0.0);
-                }
-                cairo_stroke(cr);
-                cairo_set_dash(cr, nullptr, 0, 0.0);
-            }
-        }
-        cairo_set_source_surface(cr, over.get(), 0, 0);
-        cairo_paint(cr);
-        if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
-            drawn_group.assign(directions.size(), no_group);
-            throw Error(std::string("replay: drawing the roads failed: ") +
-                        cairo_status_to_string(cairo_status(cr)));
-        }
-        drawn_group = std::move(group);
-    }
+          roads(renderer, content, map_view, replay_map_style({}, replay_options)),
+          surface(gis::new_image_surface(view.width_px(), view.height_px())) {}
 };
 
 ReplayCanvas::ReplayCanvas(const gis::MapRenderer& renderer, const gis::MapContent& content,
@@ -640,9 +489,9 @@ ReplayCanvas::~ReplayCanvas() = default;
 gis::Image ReplayCanvas::draw(const ReplayFrame& frame) {
     Impl& m = *m_impl;
     cairo_surface_t* surface = m.surface.get();
-    m.update_roads(frame);
+    m.roads.update(replay_map_style(frame, m.options).coverage);
     std::unique_ptr<cairo_t, CairoDeleter> cr(cairo_create(surface));
-    cairo_set_source_surface(cr.get(), m.roads.get(), 0, m.top);
+    cairo_set_source_surface(cr.get(), m.roads.surface(), 0, m.top);
     cairo_set_operator(cr.get(), CAIRO_OPERATOR_SOURCE);
     cairo_rectangle(cr.get(), 0, m.top, m.map_view.width_px(), m.map_view.height_px());
     cairo_fill(cr.get());
@@ -657,7 +506,7 @@ gis::Image ReplayCanvas::draw(const ReplayFrame& frame) {
 }
 
 const std::vector<gis::DrawnDirection>& ReplayCanvas::directions() const {
-    return m_impl->directions;
+    return m_impl->roads.directions();
 }
 
 } // namespace ykm::dispatch

@@ -268,8 +268,10 @@ ReportConfirmation confirm_daily_report(data::Project& project, std::int64_t veh
                                         "): it is locked");
         }
     }
+    DailyReportOptions of_vehicle = options;
+    of_vehicle.vehicle_id = vehicle_id;
     const std::vector<DailyReport> reports =
-        daily_reports(project, date_jst, vehicle->contractor_id, options);
+        daily_reports(project, date_jst, vehicle->contractor_id, of_vehicle);
     const auto report = std::ranges::find_if(reports, [&](const DailyReport& r) {
         return r.vehicle_id == vehicle_id && r.start_ms == shift_start_ms;
     });
@@ -368,10 +370,12 @@ std::optional<ReportConfirmation> confirmed_report(data::Project& project, std::
     }
     std::vector<ReportConfirmation> one{read_confirmation(q)};
     const auto vehicle = Fleet(project).vehicle(vehicle_id);
+    DailyReportOptions of_vehicle = options;
+    of_vehicle.vehicle_id = vehicle_id;
     mark_differences(one,
                      daily_reports(project, one[0].report_date,
                                    vehicle ? std::optional(vehicle->contractor_id) : std::nullopt,
-                                   options));
+                                   of_vehicle));
     return one[0];
 }
 

@@ -2,9 +2,11 @@
 
 #include "ykm/data/map_query.hpp"
 #include "ykm/data/project.hpp"
+#include "ykm/gis/road_age_canvas.hpp"
 
 #include <chrono>
 #include <exception>
+#include <memory>
 #include <optional>
 
 namespace ykm::gui {
@@ -39,6 +41,30 @@ std::uint64_t MapWorker::request(RenderRequest request) {
     return m_queue.submit(std::move(request));
 }
 
+namespace {
+
+std::int64_t data_version(data::Project& project) {
+    data::Statement version(project.database(), "PRAGMA data_version");
+    return version.step() ? version.column_int64(0) : 0;
+}
+
+/// The time-since-pass map of the last request, kept for the next one that differs only in its
+/// coverage.
+struct PreparedMap {
+    std::optional<RenderRequest> request;
+    std::int64_t data_version = 0;
+    std::size_t road_count = 0;
+    std::unique_ptr<gis::RoadAgeCanvas> canvas;
+
+    [[nodiscard]] bool serves(const RenderRequest& next, std::int64_t version) const {
+        return canvas && request && version == data_version && next.view == request->view &&
+               next.basemap == request->basemap &&
+               gis::same_but_coverage(next.style, request->style);
+    }
+};
+
+} // namespace
+
 void MapWorker::run() {
     std::optional<data::Project> project;
     std::string open_error;
@@ -48,6 +74,7 @@ void MapWorker::run() {
         open_error = e.what();
     }
     const gis::MapRenderer renderer;
+    PreparedMap prepared;
     while (std::optional<RenderRequest> request = m_queue.wait_next()) {
         if (!project) {
             m_on_error(request->generation, open_error);
@@ -55,34 +82,54 @@ void MapWorker::run() {
         }
         try {
             const auto start = std::chrono::steady_clock::now();
-            std::optional<gis::Image> basemap;
+            RenderedFrame frame{request->generation, request->view, {}, {}};
+            const bool by_age =
+                request->style.road_colouring == gis::RoadColouring::time_since_pass;
+            const std::int64_t version = data_version(*project);
             std::string basemap_error;
-            if (request->basemap && request->style.basemap.visible) {
-                try {
-                    basemap =
-                        data::render_basemap(*request->basemap, project->crs(), request->view);
-                } catch (const std::exception& e) {
-                    // The roads still draw without the basemap; the error is reported after.
-                    basemap_error = e.what();
+            if (by_age && prepared.serves(*request, version)) {
+                prepared.canvas->update(request->style.coverage);
+                frame.image = prepared.canvas->image();
+                frame.road_count = prepared.road_count;
+                frame.roads_only = true;
+                frame.redrawn_directions = prepared.canvas->redrawn();
+            } else {
+                prepared.canvas.reset();
+                std::optional<gis::Image> basemap;
+                if (request->basemap && request->style.basemap.visible) {
+                    try {
+                        basemap =
+                            data::render_basemap(*request->basemap, project->crs(), request->view);
+                    } catch (const std::exception& e) {
+                        // The roads still draw without the basemap; the error is reported after.
+                        basemap_error = e.what();
+                    }
+                }
+                const gis::MapContent content =
+                    data::query_map_content(*project, request->view, request->style);
+                frame.road_count = content.roads.size();
+                if (by_age && basemap_error.empty()) {
+                    auto canvas = std::make_unique<gis::RoadAgeCanvas>(
+                        renderer, content, request->view, request->style,
+                        basemap ? &*basemap : nullptr);
+                    canvas->update(request->style.coverage);
+                    frame.image = canvas->image();
+                    prepared = {*request, version, frame.road_count, std::move(canvas)};
+                } else {
+                    frame.image = renderer.render(content, request->view, request->style,
+                                                  basemap ? &*basemap : nullptr);
                 }
             }
-            const gis::MapContent content =
-                data::query_map_content(*project, request->view, request->style);
-            RenderedFrame frame{request->generation,
-                                request->view,
-                                renderer.render(content, request->view, request->style,
-                                                basemap ? &*basemap : nullptr),
-                                {}};
             frame.render_ms =
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                     .count();
-            frame.road_count = content.roads.size();
             frame.rgb = blend_to_rgb(frame.image, gis::map_background);
             m_on_frame(std::move(frame));
             if (!basemap_error.empty()) {
                 m_on_error(request->generation, basemap_error);
             }
         } catch (const std::exception& e) {
+            prepared.canvas.reset();
             m_on_error(request->generation, e.what());
         }
     }

@@ -12,6 +12,7 @@
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -241,6 +242,61 @@ BOOST_AUTO_TEST_CASE(parallel_readers_give_the_same_reports) {
     data::Transaction tx(p.project.database());
     p.append(ReportProject::track(p.other_vehicle, jan15_ms + 12 * hour_ms, 30, WorkType::plow));
     BOOST_TEST(as_json(2).size() == 3U);
+}
+
+BOOST_AUTO_TEST_CASE(a_range_of_dates_gives_each_date_its_daily_reports) {
+    // Shifts over five dates for two vehicles of two contractors: a night shift across
+    // midnight, day shifts, a date without any; the range read at once against date by date.
+    ReportProject p;
+    p.append(ReportProject::track(p.vehicle, jan15_ms - 2 * hour_ms, 241, WorkType::plow));
+    p.append(ReportProject::track(p.vehicle, jan15_ms + 8 * hour_ms, 61, WorkType::grade));
+    p.append(ReportProject::track(p.other_vehicle, jan15_ms + 21 * hour_ms, 300, WorkType::plow));
+    p.append(ReportProject::track(p.vehicle, jan15_ms + 3 * 24 * hour_ms + 22 * hour_ms, 120,
+                                  WorkType::haul));
+    const auto as_json = [](const std::vector<dispatch::DailyReport>& reports) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const dispatch::DailyReport& r : reports) {
+            out.push_back(dispatch::daily_report_json(r));
+        }
+        return out.dump();
+    };
+    const std::vector<std::string> dates{"2026-01-14", "2026-01-15", "2026-01-16", "2026-01-17",
+                                         "2026-01-18"};
+    for (const std::optional<std::int64_t> contractor :
+         {std::optional<std::int64_t>{}, std::optional(p.contractor)}) {
+        const auto range =
+            dispatch::daily_reports_between(p.project, dates.front(), dates.back(), contractor);
+        std::size_t reports = 0;
+        for (const std::string& date : dates) {
+            const auto one = dispatch::daily_reports(p.project, date, contractor);
+            const auto found = range.find(date);
+            BOOST_TEST_CONTEXT(date) {
+                BOOST_TEST((found != range.end()) == !one.empty());
+                if (found != range.end()) {
+                    BOOST_TEST(as_json(found->second) == as_json(one));
+                }
+            }
+            reports += one.size();
+        }
+        BOOST_TEST(reports == (contractor ? 3U : 4U));
+        BOOST_TEST(!range.contains("2026-01-16"));
+    }
+    // One vehicle only.
+    dispatch::DailyReportOptions options;
+    options.vehicle_id = p.other_vehicle;
+    const auto other = dispatch::daily_reports(p.project, "2026-01-15", std::nullopt, options);
+    BOOST_TEST_REQUIRE(other.size() == 1U);
+    BOOST_TEST(other[0].vehicle_id == p.other_vehicle);
+    BOOST_TEST(dispatch::daily_reports(p.project, "2026-01-14", std::nullopt, options).empty());
+
+    BOOST_TEST(message_of([&] {
+                   dispatch::daily_reports_between(p.project, "2026-01-15", "2026-01-14",
+                                                   std::nullopt);
+               }) == "the last date 2026-01-14 is before the first 2026-01-15");
+    BOOST_TEST(message_of([&] {
+                   dispatch::daily_reports_between(p.project, "2026-01-15", "2026-13-01",
+                                                   std::nullopt);
+               }).find("2026-13-01") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(refuses_bad_dates_and_unknown_contractors) {

@@ -5,9 +5,12 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -129,6 +132,107 @@ BOOST_AUTO_TEST_CASE(the_last_of_many_quick_requests_is_always_drawn) {
     for (std::size_t i = 1; i < collector.frames.size(); ++i) {
         BOOST_TEST(collector.frames[i - 1].generation < collector.frames[i].generation);
     }
+}
+
+BOOST_AUTO_TEST_CASE(a_coverage_change_draws_only_its_roads_again_and_the_same_map) {
+    TempDir dir;
+    const auto path = make_town(dir);
+    gis::Box extent;
+    std::vector<std::int64_t> segments;
+    {
+        data::Project project = data::Project::open(path, data::OpenMode::read_only);
+        extent = data::layer_extent(project, data::Layer::road_segments);
+        data::Statement ids(project.database(), "SELECT id FROM road_segments ORDER BY id");
+        while (ids.step()) {
+            segments.push_back(ids.column_int64(0));
+        }
+    }
+    BOOST_TEST_REQUIRE(segments.size() > 40U);
+    constexpr std::int64_t now_ms = 1'768'500'000'000;
+    constexpr std::int64_t hour_ms = 3'600'000;
+    // Every tenth road passed 2 h ago, then 20 of them again just now.
+    auto before = std::make_shared<gis::PassTimes>();
+    for (std::size_t i = 0; i < segments.size(); i += 10) {
+        before->set(segments[i], true, now_ms - 2 * hour_ms);
+    }
+    auto after = std::make_shared<gis::PassTimes>(*before);
+    for (std::size_t i = 0; i < 200 && i < segments.size(); i += 10) {
+        after->set(segments[i], true, now_ms);
+    }
+    gis::MapStyle style;
+    style.road_colouring = gis::RoadColouring::time_since_pass;
+    style.legend = true;
+    const gis::MapView view = gis::MapView::fit(extent, 640, 480);
+    const auto style_with = [&](std::shared_ptr<const gis::PassTimes> passes) {
+        gis::MapStyle s = style;
+        s.coverage.passes = std::move(passes);
+        s.coverage.now_ms = now_ms;
+        return s;
+    };
+
+    Collector collector;
+    MapWorker worker(path, collector.frame_sink(), collector.error_sink());
+    const auto draw = [&](const gis::MapView& v, const gis::MapStyle& s) {
+        const std::uint64_t generation = worker.request({v, s, std::nullopt, 0});
+        BOOST_TEST_REQUIRE(collector.wait_for(generation));
+        const std::lock_guard lock(collector.mutex);
+        BOOST_TEST_REQUIRE(collector.errors.empty());
+        return collector.frames.back();
+    };
+    const RenderedFrame first = draw(view, style_with(before));
+    BOOST_TEST(!first.roads_only);
+    const RenderedFrame second = draw(view, style_with(after));
+    BOOST_TEST(second.roads_only);
+    BOOST_TEST(second.redrawn_directions >= 20U);
+    BOOST_TEST(second.redrawn_directions < segments.size());
+    // What a whole drawing of the same map gives, but for antialiasing at the clip boxes' edges.
+    const gis::MapRenderer renderer;
+    gis::Image whole;
+    {
+        data::Project project = data::Project::open(path, data::OpenMode::read_only);
+        const gis::MapStyle s = style_with(after);
+        whole = renderer.render(data::query_map_content(project, view, s), view, s);
+    }
+    BOOST_TEST_REQUIRE(whole.pixels.size() == second.image.pixels.size());
+    // Edge pixels of the fast antialiasing differ by up to three of its 17 levels.
+    int worst = 0;
+    std::size_t beyond_a_level = 0;
+    std::size_t differing = 0;
+    for (std::size_t i = 0; i < whole.pixels.size(); ++i) {
+        int most = 0;
+        for (unsigned shift : {0U, 8U, 16U}) {
+            const int a = static_cast<int>((whole.pixels[i] >> shift) & 0xFFU);
+            const int b = static_cast<int>((second.image.pixels[i] >> shift) & 0xFFU);
+            most = std::max(most, std::abs(a - b));
+        }
+        worst = std::max(worst, most);
+        beyond_a_level += most > 16 ? 1 : 0;
+        differing += whole.pixels[i] != first.image.pixels[i] ? 1 : 0;
+    }
+    BOOST_TEST(worst <= 64);
+    BOOST_TEST(beyond_a_level < whole.pixels.size() / 1000);
+    // The freshly passed roads changed colour: the first picture differs from it.
+    BOOST_TEST(differing > 100U);
+    BOOST_TEST(count_colour(second.image, gis::pass_age_colour(gis::PassAge::under_1h)) >
+               count_colour(first.image, gis::pass_age_colour(gis::PassAge::under_1h)) + 100);
+
+    // Nothing changed: nothing drawn again.
+    const RenderedFrame same = draw(view, style_with(after));
+    BOOST_TEST(same.roads_only);
+    BOOST_TEST(same.redrawn_directions == 0U);
+    // Another view, another style, or the project changed by another connection: drawn whole.
+    BOOST_TEST(!draw(view.panned(10.0, 0.0), style_with(after)).roads_only);
+    BOOST_TEST(draw(view.panned(10.0, 0.0), style_with(before)).roads_only);
+    gis::MapStyle english = style_with(before);
+    english.language = gis::MapLanguage::english;
+    BOOST_TEST(!draw(view.panned(10.0, 0.0), english).roads_only);
+    {
+        data::Project project = data::Project::open(path, data::OpenMode::read_write);
+        data::Statement(project.database(), "UPDATE road_segments SET priority = 1 WHERE id = ?")
+            .bind(1, segments[5])
+            .run();
+    }
+    BOOST_TEST(!draw(view.panned(10.0, 0.0), english).roads_only);
 }
 
 BOOST_AUTO_TEST_CASE(a_file_that_is_not_a_project_is_named_in_the_error) {

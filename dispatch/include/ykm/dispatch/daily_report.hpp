@@ -8,6 +8,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,8 @@ struct DailyReportOptions {
     /// a project file whose connection has no transaction open (the others could not see its
     /// changes); the reports are the same either way.
     std::size_t readers = 0;
+    /// Only this vehicle's reports; none: every vehicle (of the contractor, when one is given).
+    std::optional<std::int64_t> vehicle_id;
 };
 
 /// Staff's confirmation of a GPS gap: what the vehicle did while no fixes came (table
@@ -135,6 +138,19 @@ struct DailyReport {
 std::vector<DailyReport> daily_reports(data::Project& project, std::string_view date_jst,
                                        std::optional<std::int64_t> contractor_id,
                                        const DailyReportOptions& options = {});
+
+/// The daily reports of every date from `first_date_jst` to `last_date_jst` (both included), by
+/// date, each date's as daily_reports() gives them, but each vehicle's fixes read once for the
+/// whole range (a month's fees, a season's operating hours) rather than about three times (the
+/// two days and 18 hours daily_reports() reads for each date). The same reports as
+/// daily_reports() date by date, but for a shift cut there: one running past 18:00 JST of the day
+/// after its date, or running without a break for more than 24 h. A date without reports is
+/// left out. Throws ykm::Error naming the value when a date is not YYYY-MM-DD, the last is
+/// before the first, or the contractor does not exist.
+std::map<std::string, std::vector<DailyReport>>
+daily_reports_between(data::Project& project, std::string_view first_date_jst,
+                      std::string_view last_date_jst, std::optional<std::int64_t> contractor_id,
+                      const DailyReportOptions& options = {});
 
 /// Records staff's confirmation of the GPS gap of `vehicle_id` from the fix at `start_ms` to the
 /// next fix at `end_ms` as `work` (replacing an earlier confirmation of that gap), with an entry

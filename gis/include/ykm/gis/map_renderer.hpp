@@ -68,8 +68,17 @@ inline constexpr std::array<double, 2> never_passed_dash_px{7.0, 4.0};
 /// The last pass time of each road direction, for the time-since-pass colouring. Filled once and
 /// then shared read-only (std::shared_ptr<const PassTimes>) between the window and its drawing
 /// thread.
+///
+/// It may lie over another, shared and not copied (a replay's passes of the current hour over
+/// those of the whole hours before it): a direction's last pass is then the later of its own and
+/// the one below, which counts only when after a given instant (the start of the coverage
+/// window).
 class PassTimes {
 public:
+    PassTimes() = default;
+    /// Empty, over `under`, whose passes count when after `under_after_ms`.
+    PassTimes(std::shared_ptr<const PassTimes> under, std::int64_t under_after_ms);
+
     /// Records the last pass (Unix time in milliseconds) of a direction of a segment; `forward`
     /// is the direction of the segment's geometry. A later call for the same direction keeps
     /// the later time.
@@ -77,12 +86,19 @@ public:
     /// The last pass of the direction; std::nullopt when it was never passed.
     [[nodiscard]] std::optional<std::int64_t> last_pass_ms(std::int64_t segment_id,
                                                            bool forward) const;
-    /// The number of directions with a pass.
-    [[nodiscard]] std::size_t size() const { return m_times.size(); }
+    /// The number of directions with a pass (with those below: in time linear in their count).
+    [[nodiscard]] std::size_t size() const;
 
 private:
+    /// The last pass of the direction `key` after `after_ms`, or `none`.
+    [[nodiscard]] std::int64_t last_after(std::int64_t key, std::int64_t after_ms) const;
+    /// Adds every direction's last pass after `after_ms` to `into` (keeping the later time).
+    void gather(std::unordered_map<std::int64_t, std::int64_t>& into, std::int64_t after_ms) const;
+
     /// Keyed by 2 * segment id + 1 for forward.
     std::unordered_map<std::int64_t, std::int64_t> m_times;
+    std::shared_ptr<const PassTimes> m_under;
+    std::int64_t m_under_after_ms = 0;
 };
 
 /// What the time-since-pass colouring needs besides the roads.
@@ -93,6 +109,7 @@ struct CoverageColouring {
     std::int64_t now_ms = 0;
     /// Upper limits of the classes under_1h, under_3h and under_6h, in milliseconds.
     std::array<std::int64_t, 3> limits_ms{3'600'000, 10'800'000, 21'600'000};
+    friend bool operator==(const CoverageColouring&, const CoverageColouring&) = default;
 };
 
 /// The class of a direction last passed at `last_pass_ms` (std::nullopt: never) at
@@ -125,6 +142,7 @@ struct MapStyle {
     struct LayerStyle {
         bool visible = true;
         double opacity = 1.0;
+        friend bool operator==(const LayerStyle&, const LayerStyle&) = default;
     };
     LayerStyle roads;
     LayerStyle districts;
@@ -151,6 +169,8 @@ struct MapStyle {
     RoadColouring road_colouring = RoadColouring::priority;
     /// The pass times for RoadColouring::time_since_pass.
     CoverageColouring coverage;
+    /// The same pass times (the same object), instant and limits compare equal.
+    friend bool operator==(const MapStyle&, const MapStyle&) = default;
 };
 
 /// One road direction as the time-since-pass colouring strokes it, in the view's pixels.

@@ -25,6 +25,12 @@ struct RenderedFrame {
     double render_ms = 0.0;
     /// Road segments in the picture.
     std::size_t road_count = 0;
+    /// Drawn from the view's prepared map with only the roads whose pass-age class changed
+    /// stroked again (a request that differs from the one before only in its coverage's pass
+    /// times: the coverage ticking on, a replay playing); false for a whole drawing.
+    bool roads_only = false;
+    /// The road directions stroked again when roads_only.
+    std::size_t redrawn_directions = 0;
 };
 
 /// `image` as RGB triples blended over `background` where it is not opaque.
@@ -32,8 +38,11 @@ std::vector<unsigned char> blend_to_rgb(const gis::Image& image, gis::Rgb backgr
 
 /// Draws a project's map on its own thread with its own read-only connection to the project
 /// (SQLite connections belong to one thread) and its own renderer, so the UI thread never waits
-/// for drawing. Requests are coalesced (see RenderQueue). The callbacks run on the worker
-/// thread; the window forwards them to its UI thread.
+/// for drawing. Requests are coalesced (see RenderQueue). A map coloured by time since the last
+/// pass is kept prepared for its view (gis::RoadAgeCanvas): while only the coverage changes,
+/// only the roads whose pass-age class changed are drawn again; another view or style, or a
+/// change to the project by another connection (PRAGMA data_version), draws it whole again. The
+/// callbacks run on the worker thread; the window forwards them to its UI thread.
 class MapWorker {
 public:
     using FrameSink = std::function<void(RenderedFrame frame)>;
