@@ -12,6 +12,7 @@
 # the carp data folder (default: ../shared/data/carp beside the repository); BENCH_DIR, a
 # folder for the solutions (default: a temporary folder, removed at the end).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 if [[ $# -lt 1 || $1 == -h || $1 == --help ]]; then
@@ -29,13 +30,7 @@ data=${DATA:-$here/../../shared/data/carp}
 [[ -x $ykm ]] || { echo "carp.sh: $ykm is not an executable" >&2; exit 2; }
 [[ -f $data/bkv.csv ]] || { echo "carp.sh: no $data/bkv.csv" >&2; exit 2; }
 command -v python3 >/dev/null || { echo "carp.sh: python3 is not installed" >&2; exit 2; }
-if [[ -n ${BENCH_DIR:-} ]]; then
-    work=$BENCH_DIR
-    mkdir -p "$work"
-else
-    work=$(mktemp -d)
-    trap 'rm -rf "$work"' EXIT
-fi
+bench_work_dir
 
 results=$work/results.csv
 : >"$results"

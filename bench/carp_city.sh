@@ -13,6 +13,7 @@
 # solver; BENCH_DIR, a folder for the cities, solutions and progress logs (default: a
 # temporary folder, removed at the end).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 if [[ $# -lt 2 || $1 == -h || $1 == --help ]]; then
     sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
@@ -29,13 +30,7 @@ seed=${SEED:-1}
 [[ -x $ykm ]] || { echo "carp_city.sh: $ykm is not an executable" >&2; exit 2; }
 [[ -x $generator ]] || { echo "carp_city.sh: $generator is not an executable" >&2; exit 2; }
 command -v python3 >/dev/null || { echo "carp_city.sh: python3 is not installed" >&2; exit 2; }
-if [[ -n ${BENCH_DIR:-} ]]; then
-    work=$BENCH_DIR
-    mkdir -p "$work"
-else
-    work=$(mktemp -d)
-    trap 'rm -rf "$work"' EXIT
-fi
+bench_work_dir
 
 results=$work/city_results.csv
 : >"$results"

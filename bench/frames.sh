@@ -12,6 +12,7 @@
 # the zoom factor from the full extent; REPS (default 3) runs; BENCH_DIR, a folder for the
 # project and the outputs (default: a temporary folder, removed at the end).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 if [[ $# -lt 2 || $1 == -h || $1 == --help ]]; then
     sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
@@ -24,13 +25,7 @@ reps=${REPS:-3}
 for tool in xvfb-run python3; do
     command -v "$tool" >/dev/null || { echo "frames.sh: $tool is not installed" >&2; exit 2; }
 done
-if [[ -n ${BENCH_DIR:-} ]]; then
-    work=$BENCH_DIR
-    mkdir -p "$work"
-else
-    work=$(mktemp -d)
-    trap 'rm -rf "$work"' EXIT
-fi
+bench_work_dir
 
 [[ -f $work/city.ykm ]] || "$ykm" demo-town -o "$work/city.ykm" --size city --seed 1
 for ((i = 1; i <= reps; ++i)); do

@@ -11,6 +11,7 @@
 # Environment: REPS (default 15) runs of each command per file; BENCH_DIR, a folder for the
 # outputs and the synthetic file (default: a temporary folder, removed at the end).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 if [[ $# -lt 1 || $1 == -h || $1 == --help ]]; then
@@ -25,13 +26,7 @@ for tool in ogr2ogr osmium awk; do
 done
 [[ -x $ykm ]] || { echo "import_osm.sh: $ykm is not an executable" >&2; exit 2; }
 
-if [[ -n ${BENCH_DIR:-} ]]; then
-    work=$BENCH_DIR
-    mkdir -p "$work"
-else
-    work=$(mktemp -d)
-    trap 'rm -rf "$work"' EXIT
-fi
+bench_work_dir
 
 files=("$@")
 if [[ ${#files[@]} -eq 0 ]]; then

@@ -12,6 +12,7 @@
 # reused between runs (default: a temporary folder, removed at the end; building the city takes
 # several seconds).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 if [[ $# -lt 1 || $1 == -h || $1 == --help ]]; then
     sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
@@ -22,13 +23,7 @@ shift
 [[ -x $bench ]] || { echo "matching.sh: $bench is not an executable" >&2; exit 2; }
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-if [[ -n ${BENCH_DIR:-} ]]; then
-    work=$BENCH_DIR
-    mkdir -p "$work"
-else
-    work=$(mktemp -d)
-    trap 'rm -rf "$work"' EXIT
-fi
+bench_work_dir
 
 # bench_matching looks for shared/data above the folder it runs in.
 cd "$here"

@@ -13,6 +13,7 @@
 # THREADS (default 2), BENCH_DIR (a folder to keep the town and outputs; default a temporary
 # folder, removed at the end).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 if [[ $# -ne 1 || $1 == -h || $1 == --help ]]; then
     sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
@@ -23,13 +24,7 @@ size=${SIZE:-large}
 seed=${SEED:-1}
 threads=${THREADS:-2}
 command -v jq >/dev/null || { echo "plan.sh: jq is not installed" >&2; exit 2; }
-if [[ -n ${BENCH_DIR:-} ]]; then
-    work=$BENCH_DIR
-    mkdir -p "$work"
-else
-    work=$(mktemp -d)
-    trap 'rm -rf "$work"' EXIT
-fi
+bench_work_dir
 
 town=$work/town-$size.ykm
 "$ykm" demo-town -o "$town" --size "$size" --seed "$seed" --overwrite >/dev/null

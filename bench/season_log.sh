@@ -11,6 +11,7 @@
 # queries of each kind; BENCH_DIR, a folder for the two database files (default: a temporary
 # folder, removed at the end).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 if [[ $# -lt 1 || $1 == -h || $1 == --help ]]; then
     sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
@@ -21,13 +22,7 @@ bench=$(realpath "$1")
 sizes=${SIZES:-"200x1 200x4"}
 batch=${BATCH_SECONDS:-10}
 queries=${QUERIES:-100}
-if [[ -n ${BENCH_DIR:-} ]]; then
-    work=$BENCH_DIR
-    mkdir -p "$work"
-else
-    work=$(mktemp -d)
-    trap 'rm -rf "$work"' EXIT
-fi
+bench_work_dir
 
 echo "$(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); sqlite $(sqlite3 --version 2>/dev/null | cut -d' ' -f1)"
 for size in $sizes; do

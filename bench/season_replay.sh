@@ -15,6 +15,7 @@
 # REPS (default 3) runs of the daily reports; BENCH_DIR, a folder for the projects (default: a
 # temporary folder, removed at the end).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 if [[ $# -lt 2 || $1 == -h || $1 == --help ]]; then
     sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
@@ -32,13 +33,7 @@ fleet_reports=${FLEET_REPORTS:-2000}
 instants=${INSTANTS:-200}
 zoom=${ZOOM:-5.5}
 reps=${REPS:-3}
-if [[ -n ${BENCH_DIR:-} ]]; then
-    work=$BENCH_DIR
-    mkdir -p "$work"
-else
-    work=$(mktemp -d)
-    trap 'rm -rf "$work"' EXIT
-fi
+bench_work_dir
 
 # city_VxN.ykm: the demo city (seed 1) with a season of V vehicles and N nights (seed 1).
 project() {

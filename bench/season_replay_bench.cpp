@@ -151,6 +151,8 @@ int run_bytes(const std::filesystem::path& path) {
 
 struct SeekTimes {
     std::vector<double> state;
+    std::vector<double> vehicles_ms; ///< the parts of state
+    std::vector<double> coverage_ms;
     std::vector<double> draw;
     std::vector<double> total;
     std::vector<double> full_draw;  ///< render_replay_frame, the reference
@@ -192,8 +194,16 @@ SeekTimes measure_seeks(const std::filesystem::path& path, long instants, double
         const std::int64_t when = day(rng) * day_ms - jst_offset_ms + 21 * hour_ms + offset(rng);
         // A fresh engine each time: a seek, with no cache from the instant before.
         dispatch::Replay replay(project);
+        // frame_at() in its parts, timed each.
         auto start = Clock::now();
-        const dispatch::ReplayFrame frame = replay.frame_at(when);
+        dispatch::ReplayFrame frame;
+        frame.time_ms = when;
+        frame.vehicles = replay.vehicles_at(when);
+        t.vehicles_ms.push_back(ms_since(start));
+        auto part = Clock::now();
+        frame.coverage = replay.coverage_at(when);
+        t.coverage_ms.push_back(ms_since(part));
+        frame.orders = replay.orders_at(when);
         const double state_ms = ms_since(start);
         if (!content) {
             content =
@@ -258,6 +268,8 @@ int run_seek(const std::filesystem::path& season, const std::filesystem::path& r
                     sx.max, sy.median, sy.p95, sy.max, sx.median / sy.median);
     };
     row("state (frame_at)", a.state, b.state);
+    row("  vehicles", a.vehicles_ms, b.vehicles_ms);
+    row("  coverage", a.coverage_ms, b.coverage_ms);
     row("draw (canvas)", a.draw, b.draw);
     row("seek total", a.total, b.total);
     row("draw full (reference)", a.full_draw, b.full_draw);

@@ -645,10 +645,12 @@ struct Replay::Impl {
     }
 
     /// Adds the last pass per direction with from_ms < time_ms <= to_ms to `times`; returns how
-    /// many directions it read.
+    /// many passes it read.
     std::size_t add_raw_passes(gis::PassTimes& times, std::int64_t from_ms, std::int64_t to_ms) {
-        data::Statement raw(db, "SELECT segment_id, forward, max(time_ms) FROM coverage_passes "
-                                "WHERE time_ms > ? AND time_ms <= ? GROUP BY segment_id, forward");
+        // Every pass, not grouped: PassTimes keeps the latest per direction, cheaper than
+        // SQLite's sorting them for a GROUP BY.
+        data::Statement raw(db, "SELECT segment_id, forward, time_ms FROM coverage_passes "
+                                "WHERE time_ms > ? AND time_ms <= ?");
         raw.bind(1, from_ms).bind(2, to_ms);
         std::size_t read = 0;
         while (raw.step()) {

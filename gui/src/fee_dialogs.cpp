@@ -257,12 +257,34 @@ FeeRatesDialog::FeeRatesDialog(wxWindow* parent, ReportContext context, bool ask
     auto* save_season = new wxButton(this, wxID_ANY, _("Save season"));
     season->Add(save_season);
     sizer->Add(season, 0, wxALL, 8);
+
+    sizer->Add(new wxStaticText(this, wxID_ANY,
+                                _("Holidays of the project (priced at the holiday rates besides "
+                                  "weekends and national holidays)")),
+               0, wxLEFT | wxRIGHT, 8);
+    m_holiday_list = make_list(this, "holidays", 4, {{_("Date"), 12}, {_("Name"), 20}});
+    sizer->Add(m_holiday_list, 0, wxEXPAND | wxALL, 8);
+    auto* holiday_row = new wxBoxSizer(wxHORIZONTAL);
+    m_holiday_date = new wxTextCtrl(this, wxID_ANY);
+    m_holiday_date->SetName("holiday_date");
+    m_holiday_date->SetToolTip(_("YYYY-MM-DD"));
+    holiday_row->Add(m_holiday_date, 0, wxRIGHT, 4);
+    m_holiday_name = new wxTextCtrl(this, wxID_ANY);
+    m_holiday_name->SetName("holiday_name");
+    m_holiday_name->SetHint(_("Name, e.g. year-end holidays"));
+    holiday_row->Add(m_holiday_name, 1, wxRIGHT, 4);
+    auto* add_holiday_button = new wxButton(this, wxID_ANY, _("Add holiday"));
+    auto* remove_holiday_button = new wxButton(this, wxID_ANY, _("Remove holiday"));
+    holiday_row->Add(add_holiday_button, 0, wxRIGHT, 4);
+    holiday_row->Add(remove_holiday_button);
+    sizer->Add(holiday_row, 0, wxEXPAND | wxLEFT | wxRIGHT, 8);
+
     auto* close = new wxBoxSizer(wxHORIZONTAL);
     close->AddStretchSpacer();
     close->Add(new wxButton(this, wxID_CLOSE, _("Close")));
     sizer->Add(close, 0, wxEXPAND | wxALL, 8);
     SetSizer(sizer);
-    SetSize(FromDIP(wxSize(760, 640)));
+    SetSize(FromDIP(wxSize(760, 800)));
 
     add->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { edit_rate(std::nullopt); });
     edit->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
@@ -294,6 +316,23 @@ FeeRatesDialog::FeeRatesDialog(wxWindow* parent, ReportContext context, bool ask
     save_season->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
         set_season(trimmed(m_season_start->GetValue()), trimmed(m_season_end->GetValue()), true);
     });
+    add_holiday_button->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+        add_holiday(trimmed(m_holiday_date->GetValue()), trimmed(m_holiday_name->GetValue()), true);
+    });
+    remove_holiday_button->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+        // The selected one, else the date written.
+        const auto row = selected_row(*m_holiday_list);
+        remove_holiday(row && *row < m_holidays.size() ? dispatch::date_text(m_holidays[*row].date)
+                                                       : trimmed(m_holiday_date->GetValue()),
+                       true);
+    });
+    m_holiday_list->Bind(wxEVT_LIST_ITEM_SELECTED, [this](wxListEvent& event) {
+        const auto row = static_cast<std::size_t>(event.GetIndex());
+        if (row < m_holidays.size()) {
+            m_holiday_date->ChangeValue(utf8(dispatch::date_text(m_holidays[row].date)));
+            m_holiday_name->ChangeValue(utf8(m_holidays[row].name));
+        }
+    });
     Bind(
         wxEVT_BUTTON, [this](wxCommandEvent&) { Hide(); }, wxID_CLOSE);
     reload(ask);
@@ -310,6 +349,7 @@ void FeeRatesDialog::reload(bool ask) {
         m_rates = tables.rates();
         m_standby = tables.standby_terms();
         m_season = tables.season();
+        m_holidays = dispatch::HolidayCalendar(project).project_holidays();
     } catch (const std::exception& e) {
         show_refusal(this, _("Fee rates"), utf8(e.what()), ask, m_messages);
     }
@@ -326,29 +366,54 @@ void FeeRatesDialog::reload(bool ask) {
                         std::to_string(t.yen_per_hour)});
     }
     fill_list(*m_standby_list, rows);
+    rows.clear();
+    for (const dispatch::Holiday& h : m_holidays) {
+        rows.push_back({dispatch::date_text(h.date), h.name});
+    }
+    fill_list(*m_holiday_list, rows);
     m_season_start->ChangeValue(m_season ? utf8(dispatch::date_text(m_season->start)) : "");
     m_season_end->ChangeValue(m_season ? utf8(dispatch::date_text(m_season->end)) : "");
 }
 
-bool FeeRatesDialog::change(const std::function<void(dispatch::FeeTables&)>& change_tables,
-                            bool ask) {
+bool FeeRatesDialog::change_project(const std::function<void(data::Project&)>& change,
+                                    const wxString& refused, bool ask) {
     const auto path = m_context.project_path();
     if (!path) {
         return false;
     }
     try {
         data::Project project = data::Project::open(*path, data::OpenMode::read_write);
-        dispatch::FeeTables tables(project);
-        tables.set_actor(staff_login(), "desktop");
-        change_tables(tables);
+        change(project);
         project.close();
     } catch (const std::exception& e) {
-        show_refusal(this, _("The fee tables were not changed"), utf8(e.what()), ask, m_messages);
+        show_refusal(this, refused, utf8(e.what()), ask, m_messages);
         reload(ask);
         return false;
     }
     reload(ask);
     return true;
+}
+
+bool FeeRatesDialog::change(const std::function<void(dispatch::FeeTables&)>& change_tables,
+                            bool ask) {
+    return change_project(
+        [&](data::Project& project) {
+            dispatch::FeeTables tables(project);
+            tables.set_actor(staff_login(), "desktop");
+            change_tables(tables);
+        },
+        _("The fee tables were not changed"), ask);
+}
+
+bool FeeRatesDialog::change_holidays(
+    const std::function<void(dispatch::HolidayCalendar&)>& change_calendar, bool ask) {
+    return change_project(
+        [&](data::Project& project) {
+            dispatch::HolidayCalendar calendar(project);
+            calendar.set_actor(staff_login(), "desktop");
+            change_calendar(calendar);
+        },
+        _("The holidays were not changed"), ask);
 }
 
 bool FeeRatesDialog::set_rate(const dispatch::FeeRate& rate, bool ask) {
@@ -430,9 +495,20 @@ bool FeeRatesDialog::set_season(const std::string& start, const std::string& end
     return change([&season](dispatch::FeeTables& t) { t.set_season(season); }, ask);
 }
 
+bool FeeRatesDialog::add_holiday(const std::string& date, const std::string& name, bool ask) {
+    return change_holidays(
+        [&](dispatch::HolidayCalendar& c) { c.add(dispatch::parse_date(date), name); }, ask);
+}
+
+bool FeeRatesDialog::remove_holiday(const std::string& date, bool ask) {
+    return change_holidays(
+        [&](dispatch::HolidayCalendar& c) { c.remove(dispatch::parse_date(date)); }, ask);
+}
+
 nlohmann::json FeeRatesDialog::dump() const {
     return {{"rates", list_json(*m_rate_list)},
             {"standby", list_json(*m_standby_list)},
+            {"holidays", list_json(*m_holiday_list)},
             {"season", {to_utf8(m_season_start->GetValue()), to_utf8(m_season_end->GetValue())}},
             {"messages", m_messages}};
 }

@@ -185,6 +185,13 @@ void MapCanvas::centre_on(gis::XY point) {
              false);
 }
 
+void MapCanvas::set_trails(std::shared_ptr<const std::vector<gis::TimedTrail>> trails,
+                           std::int64_t now_ms, std::int64_t trail_ms) {
+    m_trails = std::move(trails);
+    m_trails_now_ms = now_ms;
+    m_trail_ms = trail_ms;
+}
+
 void MapCanvas::set_overlay(FleetOverlay overlay) {
     m_overlay = std::move(overlay);
     Refresh(false);
@@ -283,7 +290,8 @@ void MapCanvas::set_view(const gis::MapView& view, bool record) {
 
 void MapCanvas::request_frame() {
     if (m_worker) {
-        m_requested_generation = m_worker->request(RenderRequest{m_view, m_style, m_basemap, 0});
+        m_requested_generation = m_worker->request(
+            RenderRequest{m_view, m_style, m_basemap, 0, m_trails, m_trails_now_ms, m_trail_ms});
     }
     Refresh(false);
 }

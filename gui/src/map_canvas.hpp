@@ -91,6 +91,10 @@ public:
 
     /// The vehicles, track and zones drawn over the map; repainted without a new picture.
     void set_overlay(FleetOverlay overlay);
+    /// Vehicles' trails drawn into the map's pictures by the map worker (a replay's, fading from
+    /// `now_ms` to `trail_ms` before it), from the next picture asked for on; nullptr: none.
+    void set_trails(std::shared_ptr<const std::vector<gis::TimedTrail>> trails, std::int64_t now_ms,
+                    std::int64_t trail_ms);
     [[nodiscard]] const FleetOverlay& overlay() const { return m_overlay; }
     /// Planned routes drawn over the map, under the vehicles; repainted without a new picture.
     void set_route_overlay(std::vector<RouteOverlayLine> lines);
@@ -163,6 +167,9 @@ private:
     ViewHistory m_history;
     gis::MapStyle m_style;
     std::optional<std::filesystem::path> m_basemap;
+    std::shared_ptr<const std::vector<gis::TimedTrail>> m_trails;
+    std::int64_t m_trails_now_ms = 0;
+    std::int64_t m_trail_ms = 0;
 
     wxBitmap m_frame_bitmap;
     std::optional<gis::MapView> m_frame_view;

@@ -3,7 +3,9 @@
 #include "ykm/data/map_query.hpp"
 #include "ykm/data/project.hpp"
 #include "ykm/gis/road_age_canvas.hpp"
+#include "ykm/gis/trails.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <memory>
@@ -119,6 +121,13 @@ void MapWorker::run() {
                     frame.image = renderer.render(content, request->view, request->style,
                                                   basemap ? &*basemap : nullptr);
                 }
+            }
+            if (request->trails && !request->trails->empty()) {
+                gis::CairoSurfacePtr surface = gis::surface_from_image(frame.image);
+                gis::draw_trails(surface.get(), *request->trails, request->view, 0,
+                                 request->trails_now_ms, request->trail_ms,
+                                 std::clamp(request->style.text_scale, 0.25, 8.0));
+                frame.image = gis::image_from_surface(surface.get(), true);
             }
             frame.render_ms =
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)

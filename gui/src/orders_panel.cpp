@@ -992,21 +992,36 @@ void OrdersPanel::on_selection_changed() {
 
 void OrdersPanel::show_history() {
     m_history->DeleteAllItems();
+    m_history_events.clear();
     const auto selected = selected_rows();
     if (selected.size() != 1 || m_project == nullptr) {
         return;
     }
-    std::vector<dispatch::OrderEvent> events;
     try {
-        events = dispatch::Orders(*m_project).history(selected.front()->order.id);
+        m_history_events = dispatch::Orders(*m_project).history(selected.front()->order.id);
     } catch (const std::exception& e) {
         report(utf8(e.what()));
         return;
     }
-    for (std::size_t i = 0; i < events.size(); ++i) {
-        const dispatch::OrderEvent& e = events[i];
-        const long item =
-            m_history->InsertItem(static_cast<long>(i), utf8(tokyo_time_text(e.time_ms, true)));
+    fill_history();
+}
+
+std::size_t OrdersPanel::history_shown() const {
+    if (!m_replay) {
+        return m_history_events.size();
+    }
+    return static_cast<std::size_t>(std::ranges::count_if(
+        m_history_events, [&](const dispatch::OrderEvent& e) { return e.time_ms <= m_replay_ms; }));
+}
+
+void OrdersPanel::fill_history() {
+    m_history->DeleteAllItems();
+    long row = 0;
+    for (const dispatch::OrderEvent& e : m_history_events) {
+        if (m_replay && e.time_ms > m_replay_ms) {
+            continue;
+        }
+        const long item = m_history->InsertItem(row++, utf8(tokyo_time_text(e.time_ms, true)));
         const wxString from = e.from ? status_label(*e.from, m_language) : utf8("—");
         m_history->SetItem(item, 1, from + utf8(" → ") + status_label(e.to, m_language));
         m_history->SetItem(item, 2, utf8(e.actor));
@@ -1072,7 +1087,10 @@ void OrdersPanel::draw_roads() {
     m_callbacks.show_roads(std::move(lines));
 }
 
-void OrdersPanel::show_replay(std::optional<std::vector<dispatch::ReplayOrder>> orders) {
+void OrdersPanel::show_replay(std::optional<std::vector<dispatch::ReplayOrder>> orders,
+                              std::int64_t time_ms) {
+    const std::size_t history_before = static_cast<std::size_t>(m_history->GetItemCount());
+    m_replay_ms = time_ms;
     std::optional<std::map<std::int64_t, dispatch::ReplayOrder>> by_id;
     if (orders) {
         by_id.emplace();
@@ -1088,12 +1106,16 @@ void OrdersPanel::show_replay(std::optional<std::vector<dispatch::ReplayOrder>> 
         });
     };
     if (by_id.has_value() == m_replay.has_value() && (!by_id || same(*by_id, *m_replay))) {
+        if (history_shown() != history_before) {
+            fill_history();
+        }
         return;
     }
     m_replay = std::move(by_id);
     m_marked.clear();
     m_last_events.clear();
     refresh(true);
+    fill_history();
 }
 
 void OrdersPanel::redraw() {

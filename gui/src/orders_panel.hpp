@@ -114,10 +114,12 @@ public:
     std::optional<std::size_t> import_observations(const std::filesystem::path& csv, bool ask);
     /// Reads the orders again when the project changed (`force`: in any case).
     void refresh(bool force);
-    /// Season replay: lists the orders as they were at the replay's instant (`orders`: those
-    /// created by then, with their status then; the last change column empty) and offers no
-    /// change; std::nullopt returns to the orders as they are now.
-    void show_replay(std::optional<std::vector<dispatch::ReplayOrder>> orders);
+    /// Season replay: lists the orders as they were at the replay's instant `time_ms` (`orders`:
+    /// those created by then, with their status then; the last change column empty), the
+    /// selected order's history up to then, and offers no change; std::nullopt returns to the
+    /// orders as they are now.
+    void show_replay(std::optional<std::vector<dispatch::ReplayOrder>> orders,
+                     std::int64_t time_ms = 0);
     [[nodiscard]] bool replaying() const { return m_replay.has_value(); }
 
     // ----- what tests read -----
@@ -144,6 +146,11 @@ private:
     void fill_list();
     void fill_row(long item, const OrderRow& row);
     void show_history();
+    /// Lists the events of m_history_events, those up to the replay's instant while replaying.
+    void fill_history();
+    /// How many of the selected order's events are shown: all, or those up to the replay's
+    /// instant.
+    [[nodiscard]] std::size_t history_shown() const;
     void refresh_proposals();
     void refresh_observations();
     void on_timer(wxTimerEvent& event);
@@ -182,6 +189,10 @@ private:
     std::vector<dispatch::OrderProposal> m_proposals;
     /// The orders at the replay's instant by id, while replaying.
     std::optional<std::map<std::int64_t, dispatch::ReplayOrder>> m_replay;
+    std::int64_t m_replay_ms = 0; ///< the replay's instant
+    /// The selected order's whole history, read when the selection changes; shown up to the
+    /// replay's instant while replaying.
+    std::vector<dispatch::OrderEvent> m_history_events;
     wxTimer m_timer;
 
     wxChoice* m_status_filter = nullptr;

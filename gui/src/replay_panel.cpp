@@ -19,8 +19,8 @@ namespace ykm::gui {
 
 namespace {
 
-/// The timeline plays at this rate.
-constexpr int tick_ms = 50;
+/// The timeline plays at this rate: 30 instants a second.
+constexpr int tick_ms = 33;
 /// At most this many positions on the slider (one a minute for shorter seasons).
 constexpr int slider_positions_max = 100'000;
 
@@ -194,9 +194,10 @@ bool ReplayPanel::start(const std::filesystem::path& project) {
     style.legend = true;
     style.coverage = {};
     style.coverage.now_ms = m_clock->time_ms();
+    m_canvas.set_trails(nullptr, 0, 0);
     m_canvas.set_style(style);
     m_canvas.set_overlay({});
-    m_orders.show_replay(std::vector<dispatch::ReplayOrder>{});
+    m_orders.show_replay(std::vector<dispatch::ReplayOrder>{}, m_clock->time_ms());
 
     m_last_tick = std::chrono::steady_clock::now();
     m_timer.Start(tick_ms);
@@ -219,6 +220,7 @@ void ReplayPanel::stop() {
     style.road_colouring = m_colouring_before;
     style.legend = m_legend_before;
     style.coverage = m_coverage_before;
+    m_canvas.set_trails(nullptr, 0, 0);
     m_canvas.set_style(style);
     m_canvas.set_overlay({});
     m_orders.show_replay(std::nullopt);
@@ -237,6 +239,9 @@ void ReplayPanel::pause() {
     if (m_clock && m_clock->playing()) {
         m_clock->pause();
         update_controls();
+        if (m_frame) {
+            show_instant(m_frame->time_ms);
+        }
     }
 }
 
@@ -366,7 +371,12 @@ void ReplayPanel::receive(ReplayWorker::Result result) {
 }
 
 void ReplayPanel::show(const dispatch::ReplayFrame& frame) {
+    ++m_frames_shown;
     FleetOverlay overlay;
+    // The trails go into the map's picture (the map worker draws them, fading with age); the
+    // markers over it.
+    auto trails = std::make_shared<std::vector<gis::TimedTrail>>();
+    std::int64_t trail_ms = 0;
     const dispatch::ReplayVehicle* followed = nullptr;
     for (const dispatch::ReplayVehicle& v : frame.vehicles) {
         if (!v.position_xy) {
@@ -380,7 +390,8 @@ void ReplayPanel::show(const dispatch::ReplayFrame& frame) {
         marker.state = v.state;
         overlay.markers.push_back(std::move(marker));
         if (v.trail_xy.size() >= 2) {
-            overlay.trails.push_back(v.trail_xy);
+            trails->push_back({v.trail_xy, v.trail_times_ms});
+            trail_ms = std::max(trail_ms, frame.time_ms - v.trail_times_ms.front());
         }
         if (!m_followed.empty() && v.code == m_followed) {
             followed = &v;
@@ -388,6 +399,7 @@ void ReplayPanel::show(const dispatch::ReplayFrame& frame) {
         }
     }
     m_canvas.set_overlay(std::move(overlay));
+    m_canvas.set_trails(std::move(trails), frame.time_ms, trail_ms);
     gis::MapStyle style = m_canvas.style();
     style.road_colouring = gis::RoadColouring::time_since_pass;
     style.legend = true;
@@ -398,14 +410,25 @@ void ReplayPanel::show(const dispatch::ReplayFrame& frame) {
         m_canvas.centre_on(*followed->position_xy);
     }
     m_canvas.set_style(style);
-    m_orders.show_replay(frame.orders);
+    m_orders.show_replay(frame.orders, frame.time_ms);
     if (m_callbacks.show_vehicles) {
         m_callbacks.show_vehicles(frame.vehicles, frame.time_ms);
     }
     fill_follow_choice(frame);
+    // The title and status bar (which GTK redraws at once) four times a second while playing;
+    // the timeline's own label follows every frame.
+    const auto now = std::chrono::steady_clock::now();
+    if (!(m_clock && m_clock->playing()) ||
+        now - m_instant_shown >= std::chrono::milliseconds(250)) {
+        show_instant(frame.time_ms);
+        m_instant_shown = now;
+    }
+}
+
+void ReplayPanel::show_instant(std::int64_t time_ms) {
     if (m_callbacks.show_instant) {
         m_callbacks.show_instant(
-            wxString::Format(_("Replaying %s"), utf8(replay_time_text(frame.time_ms))));
+            wxString::Format(_("Replaying %s"), utf8(replay_time_text(time_ms))));
     }
 }
 

@@ -85,6 +85,8 @@ public:
     [[nodiscard]] wxString time_label() const;
     /// How many requested instants were dropped (the worker was busy).
     [[nodiscard]] std::uint64_t dropped_frames() const;
+    /// How many frames were shown since the window opened.
+    [[nodiscard]] std::uint64_t frames_shown() const { return m_frames_shown; }
 
 private:
     void build();
@@ -92,6 +94,8 @@ private:
     void request();
     void receive(ReplayWorker::Result result);
     void show(const dispatch::ReplayFrame& frame);
+    /// Puts the instant in the window's title and status bar.
+    void show_instant(std::int64_t time_ms);
     void update_controls();
     void fill_follow_choice(const dispatch::ReplayFrame& frame);
 
@@ -100,6 +104,8 @@ private:
     Callbacks m_callbacks;
     std::unique_ptr<ReplayWorker> m_worker;
     std::optional<ReplayClock> m_clock;
+    std::uint64_t m_frames_shown = 0;
+    std::chrono::steady_clock::time_point m_instant_shown;
     std::shared_ptr<const dispatch::ReplayFrame> m_frame;
     /// Counts the replays started, so that a frame of an earlier one is not shown.
     std::uint64_t m_session = 0;

@@ -745,6 +745,13 @@ std::optional<bool> run_report_step(ReportsMenu& reports, const ScriptStep& step
         rates.set_rate(rate, false);
         return true;
     }
+    case ScriptAction::holiday_add:
+        // A refusal is kept for the dump, as with fee_rate_add.
+        reports.fee_rates(false).add_holiday(w.at(0), w.size() > 1 ? w[1] : std::string(), false);
+        return true;
+    case ScriptAction::holiday_remove:
+        reports.fee_rates(false).remove_holiday(step.text, false);
+        return true;
     case ScriptAction::fees_calc:
         return reports.fee_calculation(false).calculate(w.at(0), optional_word(1), false);
     case ScriptAction::fees_export:

@@ -5,6 +5,7 @@
 
 #include "ykm/dispatch/daily_report.hpp"
 #include "ykm/dispatch/fees.hpp"
+#include "ykm/dispatch/holidays.hpp"
 #include "ykm/dispatch/storm_kpi.hpp"
 #include "ykm/gui/test_script.hpp"
 #include "ykm/gui/ui_text.hpp"
@@ -120,14 +121,25 @@ public:
     bool set_standby(const dispatch::StandbyTerms& terms, bool ask);
     /// Sets the season (dates "YYYY-MM-DD").
     bool set_season(const std::string& start, const std::string& end, bool ask);
+    /// Adds a holiday of the project ("YYYY-MM-DD", e.g. 年末年始) or renames it; it is priced
+    /// at the holiday rates.
+    bool add_holiday(const std::string& date, const std::string& name, bool ask);
+    /// Removes a holiday of the project.
+    bool remove_holiday(const std::string& date, bool ask);
 
-    /// The rates, standby terms, season and messages shown, as JSON.
+    /// The rates, standby terms, season, project holidays and messages shown, as JSON.
     [[nodiscard]] nlohmann::json dump() const;
 
 private:
     void reload(bool ask);
     /// Runs `change` on the fee tables of a read-write connection; refusals are shown.
     bool change(const std::function<void(dispatch::FeeTables&)>& change, bool ask);
+    /// Runs `change` on a read-write connection to the project; a refusal is shown under the
+    /// title `refused`. The dialog shows the tables again either way.
+    bool change_project(const std::function<void(data::Project&)>& change, const wxString& refused,
+                        bool ask);
+    /// Runs `change` on the project's holiday calendar; refusals are shown.
+    bool change_holidays(const std::function<void(dispatch::HolidayCalendar&)>& change, bool ask);
     void edit_rate(std::optional<dispatch::FeeRate> rate);
     void edit_standby();
 
@@ -140,6 +152,10 @@ private:
     wxListCtrl* m_standby_list = nullptr;
     wxTextCtrl* m_season_start = nullptr;
     wxTextCtrl* m_season_end = nullptr;
+    std::vector<dispatch::Holiday> m_holidays;
+    wxListCtrl* m_holiday_list = nullptr;
+    wxTextCtrl* m_holiday_date = nullptr;
+    wxTextCtrl* m_holiday_name = nullptr;
 };
 
 /// Reports → Monthly fees: a month and a contractor (or all); the fees per vehicle in a list,

@@ -685,6 +685,8 @@ void ScriptRunner::add_step(const ScriptStep& step) {
     case ScriptAction::gap_unconfirm:
     case ScriptAction::reports_export:
     case ScriptAction::fee_rate_add:
+    case ScriptAction::holiday_add:
+    case ScriptAction::holiday_remove:
     case ScriptAction::fees_calc:
     case ScriptAction::fees_export:
     case ScriptAction::storm_open:
@@ -817,7 +819,10 @@ nlohmann::json ScriptRunner::replay_json() const {
         {"time_label", utf8(replay.time_label())},
         {"followed", replay.followed()},
         {"dropped_frames", replay.dropped_frames()},
+        {"frames_shown", replay.frames_shown()},
+        {"map_frames", canvas.frames_received()},
         {"orders", table_json(m_frame.orders_panel().rows())},
+        {"order_history", table_json(m_frame.orders_panel().history_rows())},
         {"vehicle_list", table_json(m_frame.vehicle_panel().rows())},
         {"road_colouring", canvas.style().road_colouring == gis::RoadColouring::time_since_pass
                                ? "coverage"

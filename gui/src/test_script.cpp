@@ -30,7 +30,7 @@ constexpr int layer_and_number = -3;
 /// Pixel pairs, at least three of them.
 constexpr int pixel_pairs = -4;
 
-constexpr std::array<ActionSpec, 69> action_specs{{
+constexpr std::array<ActionSpec, 71> action_specs{{
     {"click", ScriptAction::click, 2},
     {"drag", ScriptAction::drag, 4},
     {"boxzoom", ScriptAction::box_zoom, 4},
@@ -93,6 +93,8 @@ constexpr std::array<ActionSpec, 69> action_specs{{
     {"gap_unconfirm", ScriptAction::gap_unconfirm, text_argument},
     {"reports_export", ScriptAction::reports_export, text_argument},
     {"fee_rate_add", ScriptAction::fee_rate_add, text_argument},
+    {"holiday_add", ScriptAction::holiday_add, text_argument},
+    {"holiday_remove", ScriptAction::holiday_remove, text_argument},
     {"fees_calc", ScriptAction::fees_calc, text_argument},
     {"fees_export", ScriptAction::fees_export, text_argument},
     {"storm_open", ScriptAction::storm_open, 1},
@@ -267,6 +269,12 @@ void check_text_fields(ScriptStep& step, std::string_view item) {
         step.words = split(6);
         if (step.words.size() < 5) {
             throw bad("expected fee_rate_add:MACHINE,weekday|holiday,FROM,TO,YEN[,NAME]");
+        }
+        return;
+    case ScriptAction::holiday_add:
+        step.words = split(2);
+        if (step.words.empty() || step.words[0].empty()) {
+            throw bad("expected holiday_add:YYYY-MM-DD[,NAME]");
         }
         return;
     case ScriptAction::replay:

@@ -102,7 +102,7 @@ BOOST_AUTO_TEST_CASE(draws_the_requested_view_of_the_project_off_the_calling_thr
     Collector collector;
     MapWorker worker(path, collector.frame_sink(), collector.error_sink());
     const gis::MapView view = gis::MapView::fit(extent, 640, 480);
-    const std::uint64_t generation = worker.request({view, {}, std::nullopt, 0});
+    const std::uint64_t generation = worker.request({view, {}, std::nullopt, 0, {}, 0, 0});
     BOOST_TEST_REQUIRE(collector.wait_for(generation));
     const std::lock_guard lock(collector.mutex);
     BOOST_TEST(collector.errors.empty());
@@ -122,7 +122,8 @@ BOOST_AUTO_TEST_CASE(the_last_of_many_quick_requests_is_always_drawn) {
     MapWorker worker(path, collector.frame_sink(), collector.error_sink());
     std::uint64_t last = 0;
     for (int i = 0; i < 20; ++i) {
-        last = worker.request({gis::MapView({0.0, 0.0}, 1.0 + i, 320, 240), {}, std::nullopt, 0});
+        last = worker.request(
+            {gis::MapView({0.0, 0.0}, 1.0 + i, 320, 240), {}, std::nullopt, 0, {}, 0, 0});
     }
     BOOST_TEST_REQUIRE(collector.wait_for(last));
     const std::lock_guard lock(collector.mutex);
@@ -173,7 +174,7 @@ BOOST_AUTO_TEST_CASE(a_coverage_change_draws_only_its_roads_again_and_the_same_m
     Collector collector;
     MapWorker worker(path, collector.frame_sink(), collector.error_sink());
     const auto draw = [&](const gis::MapView& v, const gis::MapStyle& s) {
-        const std::uint64_t generation = worker.request({v, s, std::nullopt, 0});
+        const std::uint64_t generation = worker.request({v, s, std::nullopt, 0, {}, 0, 0});
         BOOST_TEST_REQUIRE(collector.wait_for(generation));
         const std::lock_guard lock(collector.mutex);
         BOOST_TEST_REQUIRE(collector.errors.empty());
@@ -235,13 +236,49 @@ BOOST_AUTO_TEST_CASE(a_coverage_change_draws_only_its_roads_again_and_the_same_m
     BOOST_TEST(!draw(view.panned(10.0, 0.0), english).roads_only);
 }
 
+BOOST_AUTO_TEST_CASE(draws_the_trails_it_is_given_into_the_picture) {
+    TempDir dir;
+    const auto path = make_town(dir);
+    data::Project reader = data::Project::open(path, data::OpenMode::read_only);
+    const gis::MapView view =
+        gis::MapView::fit(data::layer_extent(reader, data::Layer::road_segments), 640, 480);
+    reader.close();
+    // A trail across the picture at row 240, a point every 40 px, the newest at the right.
+    constexpr std::int64_t now_ms = 1'768'500'000'000;
+    auto trails = std::make_shared<std::vector<gis::TimedTrail>>(1);
+    for (int i = 0; i <= 16; ++i) {
+        trails->front().points.push_back(view.to_map({40.0 * i, 240.5}));
+        trails->front().times_ms.push_back(now_ms - (16 - i) * 30'000);
+    }
+    Collector collector;
+    MapWorker worker(path, collector.frame_sink(), collector.error_sink());
+    const auto dark_in_row = [&](std::shared_ptr<const std::vector<gis::TimedTrail>> t) {
+        const std::uint64_t generation =
+            worker.request({view, {}, std::nullopt, 0, std::move(t), now_ms, 10 * 60'000});
+        BOOST_TEST_REQUIRE(collector.wait_for(generation));
+        const std::lock_guard lock(collector.mutex);
+        const gis::Image& image = collector.frames.back().image;
+        int dark = 0;
+        for (int x = 0; x < image.width; ++x) {
+            const gis::Rgb c = image.rgb_at(x, 240);
+            dark += c.red < 110 && c.green < 110 && c.blue < 110 ? 1 : 0;
+        }
+        return dark;
+    };
+    const int without = dark_in_row(nullptr);
+    const int with = dark_in_row(trails);
+    // Dark where it is young (the right half and more); faint where it is old.
+    BOOST_TEST(with > 200, with);
+    BOOST_TEST(without < 100, without);
+}
+
 BOOST_AUTO_TEST_CASE(a_file_that_is_not_a_project_is_named_in_the_error) {
     TempDir dir;
     std::ofstream(dir / "notes.ykm") << "not a database\n";
     Collector collector;
     MapWorker worker(dir / "notes.ykm", collector.frame_sink(), collector.error_sink());
     const std::uint64_t generation =
-        worker.request({gis::MapView({0.0, 0.0}, 1.0, 100, 100), {}, std::nullopt, 0});
+        worker.request({gis::MapView({0.0, 0.0}, 1.0, 100, 100), {}, std::nullopt, 0, {}, 0, 0});
     BOOST_TEST_REQUIRE(collector.wait_for(generation));
     const std::lock_guard lock(collector.mutex);
     BOOST_TEST(collector.frames.empty());
@@ -255,8 +292,8 @@ BOOST_AUTO_TEST_CASE(a_basemap_that_is_not_mbtiles_still_draws_the_map_and_repor
     std::ofstream(dir / "tiles.mbtiles") << "not tiles\n";
     Collector collector;
     MapWorker worker(path, collector.frame_sink(), collector.error_sink());
-    const std::uint64_t generation =
-        worker.request({gis::MapView({0.0, 0.0}, 5.0, 200, 100), {}, dir / "tiles.mbtiles", 0});
+    const std::uint64_t generation = worker.request(
+        {gis::MapView({0.0, 0.0}, 5.0, 200, 100), {}, dir / "tiles.mbtiles", 0, {}, 0, 0});
     BOOST_TEST_REQUIRE(collector.wait_for(generation));
     // The error follows the frame; wait for it too.
     {

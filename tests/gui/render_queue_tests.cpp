@@ -14,7 +14,7 @@ BOOST_AUTO_TEST_SUITE(render_queue_tests)
 namespace {
 
 RenderRequest request_at(double x) {
-    return RenderRequest{gis::MapView({x, 0.0}, 1.0, 100, 100), {}, std::nullopt, 0};
+    return RenderRequest{gis::MapView({x, 0.0}, 1.0, 100, 100), {}, std::nullopt, 0, {}, 0, 0};
 }
 
 } // namespace

@@ -262,6 +262,9 @@ BOOST_AUTO_TEST_CASE(shows_vehicles_passes_and_orders_as_they_were_and_plays) {
         ";replay_dump:" + file("t2.json") +
         ";replay_speed:600;replay_play;wait_ms:1000;replay_pause;replay_dump:" +
         file("played.json") + ";replay_follow:P-01;replay_dump:" + file("followed.json") +
+        ";replay_seek:2027-01-15 23:30;order_select:" + town.order_number +
+        ";replay_dump:" + file("history1.json") +
+        ";replay_seek:2027-01-15 23:50;replay_dump:" + file("history2.json") +
         ";replay:off;replay_dump:" + file("live.json");
     const int status = run_japanese(dir, script, path, "--no-gps-server");
     BOOST_TEST_REQUIRE(status == 0, "yukimichi failed: " << read_text(dir / "stderr.txt"));
@@ -343,6 +346,15 @@ BOOST_AUTO_TEST_CASE(shows_vehicles_passes_and_orders_as_they_were_and_plays) {
     BOOST_TEST(at1.at("orders")[0][0].get<std::string>().starts_with(town.order_number));
     BOOST_TEST(at1.at("orders")[0][1] == "発令");
     BOOST_TEST(at2.at("orders")[0][1] == "受領");
+    // Its history as far as it went then: created and issued at T1, acknowledged by T2, and
+    // the whole of it again once the replay ends.
+    const nlohmann::json history1 = nlohmann::json::parse(read_text(dir / "history1.json"));
+    const nlohmann::json history2 = nlohmann::json::parse(read_text(dir / "history2.json"));
+    BOOST_TEST_REQUIRE(history1.at("order_history").size() == 2U);
+    BOOST_TEST(history1.at("order_history")[1][1].get<std::string>().ends_with("発令"));
+    BOOST_TEST_REQUIRE(history2.at("order_history").size() == 3U);
+    BOOST_TEST(history2.at("order_history")[2][1].get<std::string>().ends_with("受領"));
+    BOOST_TEST(live.at("order_history").size() == 3U);
 
     // A second at 600x: about 600 s of season.
     BOOST_TEST(played.at("speed").get<int>() == 600);

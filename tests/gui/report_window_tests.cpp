@@ -143,6 +143,8 @@ BOOST_AUTO_TEST_CASE(daily_reports_gap_confirmation_fees_and_storm_from_the_wind
         "daily.pdf;"
         "fee_rate_add:plow_truck,weekday,00:00,24:00,9000,終日;"
         "fee_rate_add:plow_truck,weekday,22:00,24:00,12000,夜間;"
+        "holiday_add:2027-01-20,臨時休日;holiday_add:2027-01-21,消す日;holiday_remove:2027-01-21;"
+        "holiday_add:2027-02-30,ない日;"
         "fees_calc:2027-01;fees_export:" +
         d + "fees.xlsx;storm_open:0;storm_export_chart:" + d + "chart.png;storm_export_table:" + d +
         "storm.csv;reports_screenshot:storm," + d + "storm_dialog.png;reports_screenshot:daily," +
@@ -202,6 +204,8 @@ BOOST_AUTO_TEST_CASE(daily_reports_gap_confirmation_fees_and_storm_from_the_wind
         };
         BOOST_TEST(has("gap.confirm"));
         BOOST_TEST(has("fee_rate.set"));
+        BOOST_TEST(has("holiday.add"));
+        BOOST_TEST(has("holiday.remove"));
         const auto rates = dispatch::FeeTables(project).rates();
         BOOST_TEST_REQUIRE(rates.size() == 1U);
         BOOST_TEST(rates[0].yen_per_hour == 9000);
@@ -225,11 +229,17 @@ BOOST_AUTO_TEST_CASE(daily_reports_gap_confirmation_fees_and_storm_from_the_wind
     const nlohmann::json final_dump = nlohmann::json::parse(read_text(dir / "final.json"));
     // The overlapping band refused with the library's message, and the rate list.
     const nlohmann::json& rates = final_dump["fee_rates"];
+    // The project's holidays: one added, one added and removed, an impossible date refused.
+    BOOST_TEST_REQUIRE(rates["holidays"].size() == 1U);
+    BOOST_TEST(rates["holidays"][0][0] == "2027-01-20");
+    BOOST_TEST(rates["holidays"][0][1] == "臨時休日");
     BOOST_TEST_REQUIRE(rates["rates"].size() == 1U);
     BOOST_TEST(rates["rates"][0][2] == "00:00-24:00");
     BOOST_TEST(rates["rates"][0][3] == "9,000");
-    BOOST_TEST_REQUIRE(rates["messages"].size() == 1U);
+    BOOST_TEST_REQUIRE(rates["messages"].size() == 2U);
     BOOST_TEST(contains(rates["messages"][0].get<std::string>(), "overlaps"), rates["messages"][0]);
+    BOOST_TEST(contains(rates["messages"][1].get<std::string>(), "2027-02-30"),
+               rates["messages"][1]);
     BOOST_TEST(contains(read_text(dir / "stderr.txt"), "overlaps"));
 
     // The month's fees: P-01's 2 hours (the confirmed gap included) at 9,000 yen an hour.

@@ -2,12 +2,15 @@
 
 #include "ykm/gis/map_renderer.hpp"
 #include "ykm/gis/map_view.hpp"
+#include "ykm/gis/trails.hpp"
 
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <optional>
+#include <vector>
 
 namespace ykm::gui {
 
@@ -19,6 +22,11 @@ struct RenderRequest {
     std::optional<std::filesystem::path> basemap;
     /// Numbered by the queue: a later request has a larger number.
     std::uint64_t generation = 0;
+    /// Vehicles' trails drawn over the map (a replay's), fading from `trails_now_ms` to
+    /// `trail_ms` before it; none: no trails.
+    std::shared_ptr<const std::vector<gis::TimedTrail>> trails;
+    std::int64_t trails_now_ms = 0;
+    std::int64_t trail_ms = 0;
 };
 
 /// Hands render requests from the UI thread to one worker thread, keeping only the newest: a

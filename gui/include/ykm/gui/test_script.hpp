@@ -100,6 +100,8 @@ enum class ScriptAction {
     gap_unconfirm,      ///< "gap_unconfirm:VEHICLE,HH:MM|YYYY-MM-DD HH:MM"
     reports_export,     ///< "reports_export:FILE": the date's reports as .csv, .xlsx or .pdf
     fee_rate_add,       ///< "fee_rate_add:MACHINE,weekday|holiday,FROM,TO,YEN[,NAME]"
+    holiday_add,        ///< "holiday_add:YYYY-MM-DD[,NAME]": a holiday of the project
+    holiday_remove,     ///< "holiday_remove:YYYY-MM-DD"
     fees_calc,          ///< "fees_calc:YYYY-MM[,CONTRACTOR_CODE]": Monthly fees
     fees_export,        ///< "fees_export:FILE": the month's fees as .xlsx, .pdf or .csv
     storm_open,         ///< "storm_open:INDEX": Storm analysis of storm INDEX (0 the newest)
