@@ -2,6 +2,7 @@
 // languages, bad input; and the live fleet, with real OsmAnd requests to its GPS server.
 
 #include "temp_dir.hpp"
+#include "window_runner.hpp"
 #include "ykm/data/demo_town.hpp"
 #include "ykm/data/map_query.hpp"
 #include "ykm/dispatch/fleet.hpp"
@@ -99,14 +100,7 @@ std::string quoted(const std::filesystem::path& path) {
 }
 
 std::int64_t count_colour(const wxImage& image, const gis::Rgb& colour) {
-    std::int64_t count = 0;
-    const unsigned char* data = image.GetData();
-    const std::size_t n = static_cast<std::size_t>(image.GetWidth()) * image.GetHeight();
-    for (std::size_t i = 0; i < n; ++i) {
-        count += data[3 * i] == colour.red && data[3 * i + 1] == colour.green &&
-                 data[3 * i + 2] == colour.blue;
-    }
-    return count;
+    return test::pixels_of(image, colour);
 }
 
 std::size_t distinct_colours(const wxImage& image) {
