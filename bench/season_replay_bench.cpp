@@ -8,10 +8,12 @@
 // bytes: the season log's stored bytes per fix (SeasonLog::stats after seal_all) and the file's
 // used pages per fix.
 // seek: N random instants (a random night hour, 21:00-05:00 JST, of a random day of the
-// season), for each the full frame (Replay::frame_at: vehicles, trails, coverage, orders) on a
-// fresh engine, the state part, then its drawing on a ReplayCanvas prepared once for the view
-// (1920x1080), the draw part, and as the reference the full drawing of the same frame
-// (render_replay_frame, the map content read once for the view); median, p95 and max of each
+// season), for each the full frame (Replay::frame_at: vehicles, trails, coverage, orders, the
+// fleet's blocks read on a second connection beside the coverage) on a fresh engine, the state
+// part (then, apart and after it, vehicles_at and coverage_at one after the other on another
+// fresh engine, the rows "vehicles" and "coverage"), then its drawing on a ReplayCanvas prepared
+// once for the view (1920x1080), the draw part, and as the reference the full drawing of the same
+// frame (render_replay_frame, the map content read once for the view); median, p95 and max of each
 // and of the sums, for PROJECT and for REFERENCE (the same city with a shorter season) side by
 // side.
 // replay: playback as the window does it at X times real time and F frames a second: one seek
@@ -193,18 +195,25 @@ SeekTimes measure_seeks(const std::filesystem::path& path, long instants, double
         // 21:00 JST of the day plus up to 8 h.
         const std::int64_t when = day(rng) * day_ms - jst_offset_ms + 21 * hour_ms + offset(rng);
         // A fresh engine each time: a seek, with no cache from the instant before.
-        dispatch::Replay replay(project);
-        // frame_at() in its parts, timed each.
         auto start = Clock::now();
         dispatch::ReplayFrame frame;
-        frame.time_ms = when;
-        frame.vehicles = replay.vehicles_at(when);
-        t.vehicles_ms.push_back(ms_since(start));
-        auto part = Clock::now();
-        frame.coverage = replay.coverage_at(when);
-        t.coverage_ms.push_back(ms_since(part));
-        frame.orders = replay.orders_at(when);
+        {
+            dispatch::Replay replay(project);
+            start = Clock::now();
+            frame = replay.frame_at(when);
+        }
         const double state_ms = ms_since(start);
+        {
+            // Its parts one after the other on another fresh engine, after it (so with what it
+            // left in the page cache).
+            dispatch::Replay parts(project);
+            auto part = Clock::now();
+            (void)parts.vehicles_at(when);
+            t.vehicles_ms.push_back(ms_since(part));
+            part = Clock::now();
+            (void)parts.coverage_at(when);
+            t.coverage_ms.push_back(ms_since(part));
+        }
         if (!content) {
             content =
                 data::query_map_content(project, dispatch::replay_map_view(view, render_options),
@@ -268,8 +277,8 @@ int run_seek(const std::filesystem::path& season, const std::filesystem::path& r
                     sx.max, sy.median, sy.p95, sy.max, sx.median / sy.median);
     };
     row("state (frame_at)", a.state, b.state);
-    row("  vehicles", a.vehicles_ms, b.vehicles_ms);
-    row("  coverage", a.coverage_ms, b.coverage_ms);
+    row("  vehicles (apart)", a.vehicles_ms, b.vehicles_ms);
+    row("  coverage (apart)", a.coverage_ms, b.coverage_ms);
     row("draw (canvas)", a.draw, b.draw);
     row("seek total", a.total, b.total);
     row("draw full (reference)", a.full_draw, b.full_draw);

@@ -48,13 +48,58 @@ Database::Database(const std::filesystem::path& path, OpenMode mode) : m_path(pa
     m_spatialite = spatialite_alloc_connection();
     spatialite_init_ex(m_db, m_spatialite, 0);
     exec("PRAGMA foreign_keys = ON");
+    // Read pages through a memory map (up to SQLite's limit, 2 GB in Debian's build) instead of
+    // a read() call copying each: a season's reports and a replay's seeks read many thousand
+    // pages. Writes still go through the file; past the map SQLite reads as before.
+    exec("PRAGMA mmap_size = " + std::to_string(mmap_bytes));
 }
 
 Database::~Database() {
     release();
 }
 
+void Database::drop_cached() noexcept {
+    for (auto& [sql, stmt] : m_cached) {
+        sqlite3_finalize(stmt);
+    }
+    m_cached.clear();
+}
+
+sqlite3_stmt* Database::take_cached(std::string_view sql) noexcept {
+    if (m_cached.empty()) {
+        return nullptr;
+    }
+    const auto it = m_cached.find(std::string(sql));
+    if (it == m_cached.end()) {
+        return nullptr;
+    }
+    sqlite3_stmt* stmt = it->second;
+    m_cached.erase(it);
+    return stmt;
+}
+
+void Database::give_back(sqlite3_stmt* stmt) noexcept {
+    // A statement stepped to its end or reset holds no lock; reset it anyway (it may have
+    // stopped at a row) and drop its bindings, which may hold copies of large blobs.
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    if (m_db == nullptr || sqlite3_db_handle(stmt) != m_db ||
+        m_cached.size() >= max_cached_statements) {
+        sqlite3_finalize(stmt);
+        return;
+    }
+    try {
+        const auto [it, inserted] = m_cached.try_emplace(sqlite3_sql(stmt), stmt);
+        if (!inserted) {
+            sqlite3_finalize(stmt);
+        }
+    } catch (...) {
+        sqlite3_finalize(stmt);
+    }
+}
+
 void Database::release() noexcept {
+    drop_cached();
     if (m_db != nullptr) {
         sqlite3_close_v2(m_db);
         m_db = nullptr;
@@ -67,7 +112,8 @@ void Database::release() noexcept {
 
 Database::Database(Database&& other) noexcept
     : m_db(std::exchange(other.m_db, nullptr)),
-      m_spatialite(std::exchange(other.m_spatialite, nullptr)), m_path(std::move(other.m_path)) {}
+      m_spatialite(std::exchange(other.m_spatialite, nullptr)), m_path(std::move(other.m_path)),
+      m_cached(std::exchange(other.m_cached, {})) {}
 
 Database& Database::operator=(Database&& other) noexcept {
     if (this != &other) {
@@ -75,6 +121,7 @@ Database& Database::operator=(Database&& other) noexcept {
         m_db = std::exchange(other.m_db, nullptr);
         m_spatialite = std::exchange(other.m_spatialite, nullptr);
         m_path = std::move(other.m_path);
+        m_cached = std::exchange(other.m_cached, {});
     }
     return *this;
 }
@@ -83,6 +130,7 @@ void Database::close() {
     if (m_db == nullptr) {
         return;
     }
+    drop_cached();
     const int rc = sqlite3_close(m_db);
     if (rc != SQLITE_OK) {
         fail("cannot close");
@@ -112,7 +160,10 @@ void Database::fail(std::string_view what) const {
     throw Error(m_path.string() + ": " + std::string(what) + ": " + sqlite3_errmsg(m_db));
 }
 
-Statement::Statement(Database& db, std::string_view sql) : m_db(&db) {
+Statement::Statement(Database& db, std::string_view sql) : m_db(&db), m_stmt(db.take_cached(sql)) {
+    if (m_stmt != nullptr) {
+        return;
+    }
     if (sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &m_stmt,
                            nullptr) != SQLITE_OK) {
         db.fail("cannot prepare '" + std::string(sql.substr(0, 80)) + "'");
@@ -120,7 +171,11 @@ Statement::Statement(Database& db, std::string_view sql) : m_db(&db) {
 }
 
 Statement::~Statement() {
-    sqlite3_finalize(m_stmt);
+    if (m_stmt == nullptr) {
+        return;
+    }
+    // Kept under its text (sqlite3_sql): the next Statement of the same text reuses it.
+    m_db->give_back(m_stmt);
 }
 
 Statement::Statement(Statement&& other) noexcept

@@ -418,9 +418,28 @@ CREATE TABLE coverage_hours (
 )sql");
 }
 
+// Version 7: indexes that cover what a replay's seek and the daily reports ask of them. The
+// coverage passes' time index holds the direction, so the passes of a time range (the current
+// hour, an hour's summary) are read from the index alone; their vehicle index holds what a daily
+// report takes of a pass, so a vehicle's shift reads no table row; the fix blocks' time index
+// holds the block's end, so of the blocks starting in the hour before an instant only those
+// reaching it are read.
+void migrate_6_to_7(Database& db, int /*srid*/) {
+    db.exec(R"sql(
+DROP INDEX coverage_passes_time;
+CREATE INDEX coverage_passes_time ON coverage_passes (time_ms, segment_id, forward);
+DROP INDEX coverage_passes_vehicle;
+CREATE INDEX coverage_passes_vehicle
+    ON coverage_passes (vehicle_id, time_ms, segment_id, forward, work, blade, fraction);
+DROP INDEX fix_blocks_time;
+CREATE INDEX fix_blocks_time ON fix_blocks (first_ms, last_ms);
+)sql");
+}
+
 using Migration = void (*)(Database&, int);
 constexpr std::array<Migration, current_schema_version> migrations{
-    migrate_0_to_1, migrate_1_to_2, migrate_2_to_3, migrate_3_to_4, migrate_4_to_5, migrate_5_to_6};
+    migrate_0_to_1, migrate_1_to_2, migrate_2_to_3, migrate_3_to_4,
+    migrate_4_to_5, migrate_5_to_6, migrate_6_to_7};
 
 void run_migrations(Database& db, int from, int srid) {
     for (int v = from; v < current_schema_version; ++v) {

@@ -230,7 +230,7 @@ class VehicleReporter {
 public:
     VehicleReporter(data::Database& db, const ReportInputs& in)
         : m_db(db), m_in(in), m_log(db),
-          // The shift's passes through the index coverage_passes_vehicle (vehicle_id, time_ms).
+          // The shift's passes from the covering index coverage_passes_vehicle alone.
           m_passes(db, "SELECT segment_id, forward, work, blade, fraction FROM coverage_passes "
                        "WHERE vehicle_id = ? AND time_ms >= ? AND time_ms <= ?"),
           m_segment(db, "SELECT priority, name, length_m FROM road_segments WHERE id = ?") {}

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <limits>
 #include <numbers>
 #include <unordered_map>
@@ -297,7 +298,9 @@ struct Replay::Impl {
         std::int64_t from_ms = 0;
         std::int64_t to_ms = 0;
         std::vector<data::Fix> fixes;
-        std::vector<gis::XY> xy; ///< parallel to fixes, project CRS
+        /// The project-CRS points of the first xy.size() fixes, transformed when first needed
+        /// (a seek reads minutes ahead of T but draws only up to T).
+        std::vector<gis::XY> xy;
         /// The last fix (not speed_jump) before from_ms, once looked up.
         bool before_known = false;
         std::optional<data::Fix> before;
@@ -328,6 +331,9 @@ struct Replay::Impl {
     gis::PassTimes recent;
     std::int64_t recent_to_ms = 0;
     std::shared_ptr<const gis::PassTimes> recent_shared;
+
+    std::optional<data::Database> reader;
+    bool reader_failed = false;
 
     Impl(data::Project& p, ReplaySettings s)
         : project(p), db(p.database()), settings(std::move(s)), to_project(gis::wgs84, p.crs()),
@@ -408,30 +414,123 @@ struct Replay::Impl {
         return season;
     }
 
-    void project_fixes(std::span<const data::Fix> fixes, std::vector<gis::XY>& xy) const {
-        const std::size_t start = xy.size();
-        for (const data::Fix& f : fixes) {
-            xy.push_back({f.position.lon_deg, f.position.lat_deg});
+    /// Makes w.xy hold the points of the first `count` fixes at least.
+    void ensure_xy(Window& w, std::size_t count) const {
+        count = std::min(count, w.fixes.size());
+        const std::size_t start = w.xy.size();
+        if (count <= start) {
+            return;
         }
-        to_project.forward(std::span<gis::XY>(xy).subspan(start));
+        for (std::size_t k = start; k < count; ++k) {
+            w.xy.push_back({w.fixes[k].position.lon_deg, w.fixes[k].position.lat_deg});
+        }
+        to_project.forward(std::span<gis::XY>(w.xy).subspan(start));
+    }
+
+    /// Where the window of `id` reads to at T: between half the look-ahead and all of it
+    /// (sixteen phases by id), so that playback reads a sixteenth of the fleet at a time, not
+    /// all of it in one frame.
+    [[nodiscard]] std::int64_t read_to_of(std::int64_t id, std::int64_t time_ms) const {
+        const std::int64_t phase = (id % 16 + 16) % 16;
+        return saturating_add(time_ms, lookahead_ms() / 2 + lookahead_ms() / 32 * phase);
+    }
+
+    /// Whether the window can serve T as it is (true) or after reading on from its end
+    /// (playback); otherwise it must be read afresh (a seek).
+    [[nodiscard]] bool window_serves(const Window& w, std::int64_t time_ms) const {
+        const std::int64_t need_from = saturating_sub(time_ms, lookback_ms());
+        return w.loaded && need_from >= w.from_ms &&
+               (time_ms < w.to_ms || time_ms - w.to_ms < lookback_ms());
+    }
+
+    /// The windows to read afresh at T in one pass over the season log's time index.
+    struct StaleWindows {
+        std::vector<std::int64_t> ids;
+        std::int64_t from_ms = 0; ///< T - lookback
+        std::int64_t to_ms = 0;   ///< the farthest read_to_of() of them
+    };
+
+    /// The vehicles whose windows cannot serve T, when they are a quarter of the fleet or more
+    /// (a seek): a query per vehicle costs more than reading the whole fleet's blocks around T
+    /// at once. A few (a vehicle new in the fleet) are read one by one in window_at().
+    [[nodiscard]] std::optional<StaleWindows> stale_windows(std::int64_t time_ms) const {
+        StaleWindows stale;
+        for (std::int64_t id : ids) {
+            const auto it = windows.find(id);
+            if (it == windows.end() || !window_serves(it->second, time_ms)) {
+                stale.ids.push_back(id);
+            }
+        }
+        if (stale.ids.size() < 2 || stale.ids.size() * 4 < ids.size()) {
+            return std::nullopt;
+        }
+        stale.from_ms = saturating_sub(time_ms, lookback_ms());
+        stale.to_ms = stale.from_ms;
+        for (std::int64_t id : stale.ids) {
+            stale.to_ms = std::max(stale.to_ms, read_to_of(id, time_ms));
+        }
+        return stale;
+    }
+
+    /// Reads the stale windows' fixes (SeasonLog::range_by_vehicle over `connection`).
+    static std::unordered_map<std::int64_t, std::vector<data::Fix>>
+    read_stale(data::Database& connection, const StaleWindows& stale) {
+        return data::SeasonLog(connection).range_by_vehicle(stale.from_ms, stale.to_ms);
+    }
+
+    /// Makes the stale windows hold what was read for them.
+    void fill_windows(const StaleWindows& stale, std::int64_t time_ms,
+                      std::unordered_map<std::int64_t, std::vector<data::Fix>> fixes) {
+        for (std::int64_t id : stale.ids) {
+            Window& w = windows[id];
+            w = Window{};
+            w.loaded = true;
+            w.from_ms = stale.from_ms;
+            w.to_ms = read_to_of(id, time_ms);
+            if (const auto it = fixes.find(id); it != fixes.end()) {
+                w.fixes = std::move(it->second);
+                const auto end = std::lower_bound(
+                    w.fixes.begin(), w.fixes.end(), w.to_ms,
+                    [](const data::Fix& f, std::int64_t t) { return f.time_ms < t; });
+                w.fixes.erase(end, w.fixes.end());
+            }
+        }
+    }
+
+    /// A second, read-only connection to the project, on which a seek reads the fleet's blocks
+    /// while this one reads the coverage; none when it cannot be opened (then one after the
+    /// other).
+    data::Database* reader_connection() {
+        if (!reader && !reader_failed) {
+            try {
+                reader.emplace(db.path(), data::OpenMode::read_only);
+            } catch (const Error&) {
+                reader_failed = true;
+            }
+        }
+        return reader ? &*reader : nullptr;
+    }
+
+    std::vector<ReplayVehicle> vehicles(std::int64_t time_ms) {
+        std::vector<ReplayVehicle> out;
+        out.reserve(ids.size());
+        for (std::int64_t id : ids) {
+            out.push_back(vehicle_at(id, time_ms));
+        }
+        return out;
     }
 
     /// Makes the window of `id` hold [T - lookback, T] at least.
     Window& window_at(std::int64_t id, std::int64_t time_ms) {
         Window& w = windows[id];
         const std::int64_t need_from = saturating_sub(time_ms, lookback_ms());
-        // Vehicles read between half the look-ahead and all of it (sixteen phases by id), so
-        // that playback reads a sixteenth of the fleet at a time, not all of it in one frame.
-        const std::int64_t phase = (id % 16 + 16) % 16;
-        const std::int64_t read_to =
-            saturating_add(time_ms, lookahead_ms() / 2 + lookahead_ms() / 32 * phase);
+        const std::int64_t read_to = read_to_of(id, time_ms);
         data::SeasonLog log(db);
         if (w.loaded && need_from >= w.from_ms && time_ms < w.to_ms) {
             // Already there.
-        } else if (w.loaded && need_from >= w.from_ms && time_ms - w.to_ms < lookback_ms()) {
+        } else if (window_serves(w, time_ms)) {
             // Playback: read on from where the window ends.
             std::vector<data::Fix> more = log.fixes(id, w.to_ms, read_to);
-            project_fixes(more, w.xy);
             w.fixes.insert(w.fixes.end(), more.begin(), more.end());
             w.to_ms = read_to;
         } else {
@@ -440,21 +539,25 @@ struct Replay::Impl {
             w.from_ms = need_from;
             w.to_ms = read_to;
             w.fixes = log.fixes(id, need_from, read_to);
-            project_fixes(w.fixes, w.xy);
         }
         // Drop what fell out of the back, remembering the latest usable fix of it.
         std::size_t drop = 0;
         while (drop < w.fixes.size() && w.fixes[drop].time_ms < need_from) {
-            if (!is_jump(w.fixes[drop])) {
-                w.before = w.fixes[drop];
-                w.before_xy = w.xy[drop];
-                w.before_known = true;
-            }
             ++drop;
+        }
+        for (std::size_t k = drop; k-- > 0;) {
+            if (!is_jump(w.fixes[k])) {
+                ensure_xy(w, k + 1);
+                w.before = w.fixes[k];
+                w.before_xy = w.xy[k];
+                w.before_known = true;
+                break;
+            }
         }
         if (drop > 0) {
             w.fixes.erase(w.fixes.begin(), w.fixes.begin() + static_cast<std::ptrdiff_t>(drop));
-            w.xy.erase(w.xy.begin(), w.xy.begin() + static_cast<std::ptrdiff_t>(drop));
+            w.xy.erase(w.xy.begin(),
+                       w.xy.begin() + static_cast<std::ptrdiff_t>(std::min(drop, w.xy.size())));
         }
         w.from_ms = std::max(w.from_ms, need_from);
         return w;
@@ -506,6 +609,7 @@ struct Replay::Impl {
             std::upper_bound(w.fixes.begin(), w.fixes.end(), time_ms,
                              [](std::int64_t t, const data::Fix& f) { return t < f.time_ms; });
         const auto end = static_cast<std::size_t>(end_it - w.fixes.begin());
+        ensure_xy(w, end);
         std::optional<std::size_t> last;
         std::optional<std::int64_t> heard_ms;
         for (std::size_t k = end; k-- > 0;) {
@@ -584,6 +688,7 @@ struct Replay::Impl {
                 if (is_jump(w.fixes[k])) {
                     continue;
                 }
+                ensure_xy(w, k + 1);
                 const data::Fix& a = w.fixes[*last];
                 const data::Fix& b = w.fixes[k];
                 if (b.time_ms - a.time_ms <= settings.interpolate_gap_ms) {
@@ -747,12 +852,10 @@ const ReplaySettings& Replay::settings() const {
 
 std::vector<ReplayVehicle> Replay::vehicles_at(std::int64_t time_ms) {
     m_impl->check_version();
-    std::vector<ReplayVehicle> out;
-    out.reserve(m_impl->ids.size());
-    for (std::int64_t id : m_impl->ids) {
-        out.push_back(m_impl->vehicle_at(id, time_ms));
+    if (const auto stale = m_impl->stale_windows(time_ms)) {
+        m_impl->fill_windows(*stale, time_ms, Impl::read_stale(m_impl->db, *stale));
     }
-    return out;
+    return m_impl->vehicles(time_ms);
 }
 
 std::shared_ptr<const gis::PassTimes> Replay::coverage_at(std::int64_t time_ms) {
@@ -766,11 +869,27 @@ std::vector<ReplayOrder> Replay::orders_at(std::int64_t time_ms) {
 }
 
 ReplayFrame Replay::frame_at(std::int64_t time_ms) {
+    m_impl->check_version();
     ReplayFrame frame;
     frame.time_ms = time_ms;
-    frame.vehicles = vehicles_at(time_ms);
-    frame.coverage = m_impl->coverage_at(time_ms);
-    frame.orders = m_impl->orders_at(time_ms);
+    const auto stale = m_impl->stale_windows(time_ms);
+    data::Database* reader = stale ? m_impl->reader_connection() : nullptr;
+    if (stale && reader != nullptr) {
+        // A seek: the fleet's blocks around T on the second connection and thread while the
+        // coverage and the orders are read here.
+        auto fixes = std::async(std::launch::async,
+                                [&stale, reader] { return Impl::read_stale(*reader, *stale); });
+        frame.coverage = m_impl->coverage_at(time_ms);
+        frame.orders = m_impl->orders_at(time_ms);
+        m_impl->fill_windows(*stale, time_ms, fixes.get());
+    } else {
+        if (stale) {
+            m_impl->fill_windows(*stale, time_ms, Impl::read_stale(m_impl->db, *stale));
+        }
+        frame.coverage = m_impl->coverage_at(time_ms);
+        frame.orders = m_impl->orders_at(time_ms);
+    }
+    frame.vehicles = m_impl->vehicles(time_ms);
     return frame;
 }
 

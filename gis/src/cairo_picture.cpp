@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstring>
 #include <string>
 
 namespace ykm::gis {
@@ -28,15 +27,18 @@ Image image_from_surface(cairo_surface_t* surface, bool opaque) {
     const int stride = cairo_image_surface_get_stride(surface);
     const unsigned char* data = cairo_image_surface_get_data(surface);
     const auto width = static_cast<std::size_t>(image.width);
-    image.pixels.resize(width * static_cast<std::size_t>(image.height));
-    std::uint32_t* out = image.pixels.data();
     if (opaque) {
+        // Row by row into reserved room: no pass zeroing the picture first.
+        image.pixels.reserve(width * static_cast<std::size_t>(image.height));
         for (int y = 0; y < image.height; ++y) {
-            std::memcpy(out + width * static_cast<std::size_t>(y),
-                        data + std::ptrdiff_t{y} * stride, width * sizeof(std::uint32_t));
+            const auto* row =
+                reinterpret_cast<const std::uint32_t*>(data + std::ptrdiff_t{y} * stride);
+            image.pixels.insert(image.pixels.end(), row, row + width);
         }
         return image;
     }
+    image.pixels.resize(width * static_cast<std::size_t>(image.height));
+    std::uint32_t* out = image.pixels.data();
     for (int y = 0; y < image.height; ++y) {
         const auto* row = reinterpret_cast<const std::uint32_t*>(data + std::ptrdiff_t{y} * stride);
         for (int x = 0; x < image.width; ++x) {

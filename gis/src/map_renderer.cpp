@@ -79,16 +79,60 @@ PassTimes::PassTimes(std::shared_ptr<const PassTimes> under, std::int64_t under_
 
 void PassTimes::set(std::int64_t segment_id, bool forward, std::int64_t last_pass_ms) {
     const std::int64_t key = 2 * segment_id + (forward ? 1 : 0);
+    if (last_pass_ms == no_pass) {
+        return;
+    }
+    if (key >= 0 && static_cast<std::uint64_t>(key) >= m_dense.size()) {
+        // Grow the vector over this key when it stays dense enough: at most 8 slots per
+        // direction held plus 64 Ki, never over 2^23 slots (64 MiB).
+        const auto wanted = static_cast<std::size_t>(key) + 1;
+        const std::size_t held = m_dense_count + m_times.size() + 1;
+        constexpr std::size_t max_slots = std::size_t{1} << 23;
+        if (wanted <= max_slots && wanted <= 8 * held + 65'536) {
+            const std::size_t size =
+                std::min(max_slots, std::max(wanted, m_dense.size() + m_dense.size() / 2));
+            m_dense.resize(size, no_pass);
+            // Keys kept in the map until now move to the vector.
+            for (auto it = m_times.begin(); it != m_times.end();) {
+                if (it->first >= 0 && static_cast<std::uint64_t>(it->first) < size) {
+                    m_dense[static_cast<std::size_t>(it->first)] = it->second;
+                    ++m_dense_count;
+                    it = m_times.erase(it);
+                } else {
+                    ++it;
+                }
+            }
+        }
+    }
+    if (key >= 0 && static_cast<std::uint64_t>(key) < m_dense.size()) {
+        std::int64_t& slot = m_dense[static_cast<std::size_t>(key)];
+        if (slot == no_pass) {
+            ++m_dense_count;
+        }
+        slot = std::max(slot, last_pass_ms);
+        return;
+    }
     const auto [it, inserted] = m_times.try_emplace(key, last_pass_ms);
     if (!inserted) {
         it->second = std::max(it->second, last_pass_ms);
     }
 }
 
+std::int64_t PassTimes::own(std::int64_t key) const {
+    if (key >= 0 && static_cast<std::uint64_t>(key) < m_dense.size()) {
+        return m_dense[static_cast<std::size_t>(key)];
+    }
+    if (m_times.empty()) {
+        return no_pass;
+    }
+    const auto it = m_times.find(key);
+    return it == m_times.end() ? no_pass : it->second;
+}
+
 std::int64_t PassTimes::last_after(std::int64_t key, std::int64_t after_ms) const {
     std::int64_t best = no_pass;
-    if (const auto it = m_times.find(key); it != m_times.end() && it->second > after_ms) {
-        best = it->second;
+    if (const std::int64_t mine = own(key); mine > after_ms) {
+        best = mine;
     }
     if (m_under) {
         best = std::max(best, m_under->last_after(key, std::max(after_ms, m_under_after_ms)));
@@ -98,13 +142,19 @@ std::int64_t PassTimes::last_after(std::int64_t key, std::int64_t after_ms) cons
 
 void PassTimes::gather(std::unordered_map<std::int64_t, std::int64_t>& into,
                        std::int64_t after_ms) const {
-    for (const auto& [key, time_ms] : m_times) {
+    const auto add = [&](std::int64_t key, std::int64_t time_ms) {
         if (time_ms > after_ms) {
             const auto [it, inserted] = into.try_emplace(key, time_ms);
             if (!inserted) {
                 it->second = std::max(it->second, time_ms);
             }
         }
+    };
+    for (std::size_t key = 0; key < m_dense.size(); ++key) {
+        add(static_cast<std::int64_t>(key), m_dense[key]);
+    }
+    for (const auto& [key, time_ms] : m_times) {
+        add(key, time_ms);
     }
     if (m_under) {
         m_under->gather(into, std::max(after_ms, m_under_after_ms));
@@ -113,14 +163,7 @@ void PassTimes::gather(std::unordered_map<std::int64_t, std::int64_t>& into,
 
 std::optional<std::int64_t> PassTimes::last_pass_ms(std::int64_t segment_id, bool forward) const {
     const std::int64_t key = 2 * segment_id + (forward ? 1 : 0);
-    if (!m_under) {
-        const auto it = m_times.find(key);
-        if (it == m_times.end()) {
-            return std::nullopt;
-        }
-        return it->second;
-    }
-    const std::int64_t best = last_after(key, no_pass);
+    const std::int64_t best = m_under ? last_after(key, no_pass) : own(key);
     if (best == no_pass) {
         return std::nullopt;
     }
@@ -129,7 +172,7 @@ std::optional<std::int64_t> PassTimes::last_pass_ms(std::int64_t segment_id, boo
 
 std::size_t PassTimes::size() const {
     if (!m_under) {
-        return m_times.size();
+        return m_dense_count + m_times.size();
     }
     std::unordered_map<std::int64_t, std::int64_t> all;
     gather(all, no_pass);

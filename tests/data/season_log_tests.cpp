@@ -469,6 +469,44 @@ BOOST_AUTO_TEST_CASE(fixes_of_a_vehicle_include_from_and_exclude_to) {
     BOOST_TEST(both[1].vehicle_id == 2);
 }
 
+BOOST_AUTO_TEST_CASE(range_by_vehicle_gives_each_vehicle_what_its_own_query_gives) {
+    LogFixture f;
+    f.log.append(track(1, night, 600));           // 2 blocks and 88 fixes in the tail
+    f.log.append(track(2, night + 100'000, 300)); // a block and 44 in the tail
+    f.log.append(track(3, night + 900'000, 10));  // after every range below but the last
+    // A late fix of vehicle 2 inside its sealed block, and one before all its others.
+    f.log.append(
+        std::vector<Fix>{fix_at(2, night + 100'500, 140.5), fix_at(2, night + 50'000, 140.6)});
+    for (const auto& [from, to] :
+         std::vector<std::pair<std::int64_t, std::int64_t>>{{night, night + 600'000},
+                                                            {night + 255'000, night + 513'000},
+                                                            {night + 40'000, night + 100'501},
+                                                            {night + 599'999, night + 1'000'000},
+                                                            {night + 700'000, night + 800'000}}) {
+        const auto by_vehicle = f.log.range_by_vehicle(from, to);
+        std::size_t vehicles = 0;
+        for (std::int64_t id = 1; id <= 3; ++id) {
+            const std::vector<Fix> own = f.log.fixes(id, from, to);
+            const auto it = by_vehicle.find(id);
+            if (own.empty()) {
+                BOOST_TEST((it == by_vehicle.end()), "vehicle " << id << " from " << from);
+                continue;
+            }
+            ++vehicles;
+            BOOST_TEST_REQUIRE((it != by_vehicle.end()), "vehicle " << id << " from " << from);
+            BOOST_TEST_REQUIRE(it->second.size() == own.size());
+            for (std::size_t i = 0; i < own.size(); ++i) {
+                BOOST_TEST(it->second[i].time_ms == own[i].time_ms);
+                BOOST_TEST(it->second[i].vehicle_id == id);
+                BOOST_TEST(it->second[i].position.lon_deg == own[i].position.lon_deg);
+            }
+        }
+        BOOST_TEST(by_vehicle.size() == vehicles);
+    }
+    BOOST_TEST(f.log.range_by_vehicle(night + 10, night + 10).empty());
+    BOOST_TEST(f.log.range_by_vehicle(night + 700'000, night + 800'000).empty());
+}
+
 BOOST_AUTO_TEST_CASE(at_gives_the_last_fix_of_each_vehicle_not_older_than_max_age) {
     LogFixture f;
     f.log.append(track(1, night, 600));             // 21:00:00-21:09:59, mostly sealed

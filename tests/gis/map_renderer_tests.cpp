@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <map>
 #include <memory>
 #include <string>
 #include <unistd.h>
@@ -557,6 +558,41 @@ BOOST_AUTO_TEST_CASE(pass_times_keep_each_direction_and_the_latest_pass) {
     BOOST_TEST(passes.last_pass_ms(5, true).value() == 1000);
     BOOST_TEST(passes.last_pass_ms(5, false).value() == 2000);
     BOOST_TEST(!passes.last_pass_ms(6, true).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(pass_times_hold_dense_sparse_and_negative_ids_alike) {
+    // Row ids from 1 (the vector), far ids and negative ones (the map), a far id first and the
+    // vector growing over it later: every direction answers as a plain map of the same passes.
+    std::map<std::pair<std::int64_t, bool>, std::int64_t> expected;
+    PassTimes passes;
+    const auto put = [&](std::int64_t id, bool forward, std::int64_t time_ms) {
+        passes.set(id, forward, time_ms);
+        auto [it, inserted] = expected.try_emplace({id, forward}, time_ms);
+        it->second = std::max(it->second, time_ms);
+    };
+    put(40'000, true, 7);                 // far beyond the vector at first
+    put(-3, false, 11);                   // negative: never in the vector
+    put(std::int64_t{1} << 40, true, 13); // too far for any vector
+    for (std::int64_t id = 1; id <= 30'000; ++id) {
+        put(id, id % 3 != 0, 1000 + id);
+    }
+    put(40'000, true, 5); // earlier: the later pass stays
+    put(40'000, false, 9);
+    put(17, true, 999); // earlier than its pass at 1017
+    BOOST_TEST(passes.size() == expected.size());
+    for (const auto& [key, time_ms] : expected) {
+        BOOST_TEST(passes.last_pass_ms(key.first, key.second).value() == time_ms);
+    }
+    BOOST_TEST(!passes.last_pass_ms(30'001, true).has_value());
+    BOOST_TEST(!passes.last_pass_ms(3, true).has_value()); // id 3 went backward only
+    BOOST_TEST(!passes.last_pass_ms(-3, true).has_value());
+    BOOST_TEST(!passes.last_pass_ms(0, false).has_value());
+    // Layered over them, counting theirs after 20'000: the same through either store.
+    PassTimes over(std::make_shared<const PassTimes>(passes), 20'000);
+    BOOST_TEST(over.last_pass_ms(20'000, true).value() == 21'000);
+    BOOST_TEST(!over.last_pass_ms(19'000, true).has_value());
+    BOOST_TEST(!over.last_pass_ms(40'000, true).has_value());
+    BOOST_TEST(over.size() == 30'000U - 19'000U);
 }
 
 BOOST_AUTO_TEST_CASE(pass_times_over_others_take_the_later_pass_and_theirs_after_the_start) {

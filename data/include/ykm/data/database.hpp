@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 struct sqlite3;
@@ -17,7 +18,11 @@ namespace ykm::data {
 enum class OpenMode { read_only, read_write, create };
 
 /// A SQLite connection with the SpatiaLite extension loaded, extended result codes on,
-/// foreign keys enforced. Move-only; closes in its destructor.
+/// foreign keys enforced. Move-only; closes in its destructor. Used by one thread at a time.
+///
+/// It keeps the statements it prepared once their Statement is gone (reset, bindings cleared),
+/// up to max_cached_statements distinct SQL texts, and hands them out again for the same text:
+/// code that runs the same query per vehicle or per row does not parse it each time.
 class Database {
 public:
     /// Opens `path`. Throws ykm::Error naming the file when it cannot be opened, is not a SQLite
@@ -42,13 +47,30 @@ public:
     /// Throws ykm::Error "PATH: what: sqlite message".
     [[noreturn]] void fail(std::string_view what) const;
 
+    static constexpr std::size_t max_cached_statements = 256;
+    /// How much of the file each connection maps into memory to read pages (SQLite caps it at
+    /// its build's SQLITE_MAX_MMAP_SIZE).
+    static constexpr std::int64_t mmap_bytes = std::int64_t{4} << 30;
+    /// How many prepared statements wait for reuse (for tests).
+    [[nodiscard]] std::size_t cached_statements() const { return m_cached.size(); }
+
 private:
+    friend class Statement;
     /// Closes the connection and frees SpatiaLite's cache, ignoring failures.
     void release() noexcept;
+    /// Finalizes the statements kept for reuse.
+    void drop_cached() noexcept;
+    /// A statement prepared earlier from exactly `sql`, taken out of the cache; none if there is
+    /// none.
+    sqlite3_stmt* take_cached(std::string_view sql) noexcept;
+    /// Keeps `stmt` (reset) for reuse, or finalizes it when the cache is full or holds its text.
+    void give_back(sqlite3_stmt* stmt) noexcept;
 
     sqlite3* m_db = nullptr;
     void* m_spatialite = nullptr;
     std::filesystem::path m_path;
+    /// Statements kept for reuse, by their SQL text.
+    std::unordered_map<std::string, sqlite3_stmt*> m_cached;
 };
 
 /// A prepared statement. Bind indices start at 1, column indices at 0.

@@ -17,7 +17,7 @@ namespace ykm::data {
 
 /// The schema version this build writes; older projects are migrated forward when opened for
 /// writing, newer ones are refused.
-inline constexpr int current_schema_version = 6;
+inline constexpr int current_schema_version = 7;
 
 /// The file extension of a project.
 inline constexpr const char* project_extension = ".ykm";

@@ -114,6 +114,11 @@ public:
     [[nodiscard]] std::vector<Fix> at(std::int64_t time_ms, std::int64_t max_age_ms);
     /// All fixes with from_ms <= time_ms < to_ms, ordered by vehicle then time.
     [[nodiscard]] std::vector<Fix> range(std::int64_t from_ms, std::int64_t to_ms);
+    /// The same by vehicle: every vehicle with fixes in [from_ms, to_ms) and its fixes there,
+    /// ordered by time. One pass over the time index of the blocks and the tail, not a query per
+    /// vehicle (a replay's seek reads the whole fleet around T with it).
+    [[nodiscard]] std::unordered_map<std::int64_t, std::vector<Fix>>
+    range_by_vehicle(std::int64_t from_ms, std::int64_t to_ms);
     /// The last fix of `vehicle_id` before `time_ms` whose flags share no bit with
     /// `skip_flags` (e.g. fix_flags::speed_jump), if any.
     [[nodiscard]] std::optional<Fix> last_before(std::int64_t vehicle_id, std::int64_t time_ms,

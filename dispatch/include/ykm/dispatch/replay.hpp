@@ -147,15 +147,17 @@ struct SeasonExtent {
 
 /// The season replay engine over one project connection.
 ///
-/// A seek (frame_at() far from the last instant) reads per vehicle only the blocks around T
-/// (index fix_blocks_vehicle) and the tail, the coverage from at most 25 hourly summaries plus
-/// the raw passes of T's partial hour (index coverage_passes_time), and the order events up to
-/// T: its cost depends on the fleet and on how busy the last day was, not on the season's
-/// length. Moving T forward a little (playback) reuses each vehicle's decoded fixes, read some
-/// minutes ahead, and the decoded summaries. When another connection writes to the project
-/// (PRAGMA data_version) the caches are dropped. Summaries missing from coverage_hours are built
-/// from the passes when first needed and stored when the connection may write, else kept in
-/// memory. Not thread-safe: use one Replay per thread.
+/// A seek (frame_at() far from the last instant) reads the whole fleet's blocks around T in one
+/// pass over the time index (fix_blocks_time; SeasonLog::range_by_vehicle), on a second
+/// read-only connection to the project and a thread of its own while this connection reads the
+/// coverage from at most 25 hourly summaries plus the raw passes of T's partial hour (the
+/// covering index coverage_passes_time) and the order events up to T: its cost depends on the
+/// fleet and on how busy the last day was, not on the season's length. Moving T forward a little
+/// (playback) reuses each vehicle's decoded fixes, read some minutes ahead, and the decoded
+/// summaries. When another connection writes to the project (PRAGMA data_version) the caches are
+/// dropped. Summaries missing from coverage_hours are built from the passes when first needed and
+/// stored when the connection may write, else kept in memory. Not thread-safe: use one Replay per
+/// thread.
 class Replay {
 public:
     /// Reads the fleet and the season's extent. `project` must outlive the replay.

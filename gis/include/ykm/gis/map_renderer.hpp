@@ -94,8 +94,14 @@ private:
     [[nodiscard]] std::int64_t last_after(std::int64_t key, std::int64_t after_ms) const;
     /// Adds every direction's last pass after `after_ms` to `into` (keeping the later time).
     void gather(std::unordered_map<std::int64_t, std::int64_t>& into, std::int64_t after_ms) const;
+    /// The own pass of `key`, or `none`.
+    [[nodiscard]] std::int64_t own(std::int64_t key) const;
 
-    /// Keyed by 2 * segment id + 1 for forward.
+    /// Keyed by 2 * segment id + 1 for forward. Segment ids are a project's row ids, dense from
+    /// 1: keys below m_dense.size() live in the vector (an index, no hashing), others in the
+    /// map; the vector grows only while it stays at most a few times the directions it holds.
+    std::vector<std::int64_t> m_dense;
+    std::size_t m_dense_count = 0;
     std::unordered_map<std::int64_t, std::int64_t> m_times;
     std::shared_ptr<const PassTimes> m_under;
     std::int64_t m_under_after_ms = 0;
