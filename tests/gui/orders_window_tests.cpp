@@ -429,11 +429,7 @@ BOOST_AUTO_TEST_CASE(a_shift_click_chooses_the_road_under_the_pointer) {
 BOOST_AUTO_TEST_CASE(the_orders_menu_speaks_japanese) {
     TempDir dir;
     const std::string command =
-        "env -u LC_ALL -u LC_MESSAGES -u LANG LANG=ja_JP.UTF-8 XDG_CONFIG_HOME='" +
-        (dir / "config").string() +
-        "' NO_AT_BRIDGE=1 timeout 60 xvfb-run -a -s '-screen 0 1600x1000x24' '" YKM_YUKIMICHI
-        "' --dump-menus >'" +
-        (dir / "stdout.txt").string() + "' 2>'" + (dir / "stderr.txt").string() + "'";
+        test::yukimichi_command(dir, "LANG=ja_JP.UTF-8", "--dump-menus", 60);
     const int status = std::system(command.c_str());
     BOOST_TEST_REQUIRE((WIFEXITED(status) && WEXITSTATUS(status) == 0),
                        read_text(dir / "stderr.txt"));

@@ -17,18 +17,30 @@
 
 namespace ykm::test {
 
+/// The shell command that runs yukimichi with `arguments` under Xvfb (a 1600x1000 screen) in the
+/// locale `locale_env` (e.g. "LC_ALL=C.UTF-8" or "LANG=ja_JP.UTF-8"), with its settings in
+/// `dir`/config, its output in `dir`/stdout.txt and stderr.txt, stopped after `timeout_s`
+/// seconds. The X authority file is `dir`/Xauthority: xvfb-run's own temporary folder sometimes
+/// fails to be removed when two tests run at once, and xvfb-run then exits with 5, not with the
+/// window's status.
+inline std::string yukimichi_command(const TempDir& dir, const std::string& locale_env,
+                                     const std::string& arguments, int timeout_s) {
+    return "env -u LC_ALL -u LC_MESSAGES -u LANG " + locale_env + " XDG_CONFIG_HOME='" +
+           (dir / "config").string() + "' NO_AT_BRIDGE=1 timeout " + std::to_string(timeout_s) +
+           " xvfb-run -a -f '" + (dir / "Xauthority").string() +
+           "' -s '-screen 0 1600x1000x24' '" YKM_YUKIMICHI "' " + arguments + " >'" +
+           (dir / "stdout.txt").string() + "' 2>'" + (dir / "stderr.txt").string() + "'";
+}
+
 /// Runs yukimichi in Japanese under Xvfb (1400x900) with `commands` on `project`, its settings
 /// in `dir`/config and its output in `dir`/stdout.txt and stderr.txt; `options` go before
 /// --commands. Returns its exit status (-1 when it did not exit).
 inline int run_japanese(const TempDir& dir, const std::string& commands,
                         const std::filesystem::path& project, const std::string& options = {}) {
-    const std::string command =
-        "env -u LC_ALL -u LC_MESSAGES -u LANG LANG=ja_JP.UTF-8 XDG_CONFIG_HOME='" +
-        (dir / "config").string() +
-        "' NO_AT_BRIDGE=1 timeout 180 xvfb-run -a -s '-screen 0 1600x1000x24' '" YKM_YUKIMICHI
-        "' --size 1400x900 " +
-        options + " --commands '" + commands + "' '" + project.string() + "' >'" +
-        (dir / "stdout.txt").string() + "' 2>'" + (dir / "stderr.txt").string() + "'";
+    const std::string command = yukimichi_command(dir, "LANG=ja_JP.UTF-8",
+                                                  "--size 1400x900 " + options + " --commands '" +
+                                                      commands + "' '" + project.string() + "'",
+                                                  180);
     const int status = std::system(command.c_str());
     if (!WIFEXITED(status)) {
         return -1;

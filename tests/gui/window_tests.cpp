@@ -75,13 +75,7 @@ std::string read_file(const std::filesystem::path& path) {
 /// Runs yukimichi under Xvfb with `arguments` in the locale `locale_env` (e.g. "LC_ALL=C.UTF-8")
 /// and a configuration folder of its own under `dir`; returns its exit status.
 int run_yukimichi(const TempDir& dir, const std::string& locale_env, const std::string& arguments) {
-    const std::string command =
-        "env -u LC_ALL -u LC_MESSAGES -u LANG " + locale_env + " XDG_CONFIG_HOME='" +
-        (dir / "config").string() +
-        "' NO_AT_BRIDGE=1 timeout 120 xvfb-run -a -s '-screen 0 1600x1000x24' '" YKM_YUKIMICHI
-        "' " +
-        arguments + " >'" + (dir / "stdout.txt").string() + "' 2>'" +
-        (dir / "stderr.txt").string() + "'";
+    const std::string command = test::yukimichi_command(dir, locale_env, arguments, 120);
     const int status = std::system(command.c_str());
     BOOST_TEST_REQUIRE(WIFEXITED(status));
     return WEXITSTATUS(status);
@@ -311,13 +305,10 @@ public:
     BackgroundWindow(const TempDir& dir, const std::string& commands,
                      const std::filesystem::path& project)
         : m_dir(dir) {
-        const std::string command =
-            "env -u LC_ALL -u LC_MESSAGES -u LANG LC_ALL=C.UTF-8 XDG_CONFIG_HOME='" +
-            (dir / "config").string() +
-            "' NO_AT_BRIDGE=1 timeout 180 xvfb-run -a -s '-screen 0 1600x1000x24' '" YKM_YUKIMICHI
-            "' --gps-listen 127.0.0.1:0 --commands '" +
-            commands + "' '" + project.string() + "' >'" + (dir / "stdout.txt").string() + "' 2>'" +
-            (dir / "stderr.txt").string() + "'";
+        const std::string command = test::yukimichi_command(
+            dir, "LC_ALL=C.UTF-8",
+            "--gps-listen 127.0.0.1:0 --commands '" + commands + "' '" + project.string() + "'",
+            180);
         m_status =
             std::async(std::launch::async, [command] { return std::system(command.c_str()); });
     }
