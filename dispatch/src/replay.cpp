@@ -526,19 +526,17 @@ struct Replay::Impl {
         const std::int64_t need_from = saturating_sub(time_ms, lookback_ms());
         const std::int64_t read_to = read_to_of(id, time_ms);
         data::SeasonLog log(db);
-        if (w.loaded && need_from >= w.from_ms && time_ms < w.to_ms) {
-            // Already there.
-        } else if (window_serves(w, time_ms)) {
-            // Playback: read on from where the window ends.
-            std::vector<data::Fix> more = log.fixes(id, w.to_ms, read_to);
-            w.fixes.insert(w.fixes.end(), more.begin(), more.end());
-            w.to_ms = read_to;
-        } else {
+        if (!window_serves(w, time_ms)) {
             w = Window{};
             w.loaded = true;
             w.from_ms = need_from;
             w.to_ms = read_to;
             w.fixes = log.fixes(id, need_from, read_to);
+        } else if (time_ms >= w.to_ms) {
+            // Playback: read on from where the window ends.
+            std::vector<data::Fix> more = log.fixes(id, w.to_ms, read_to);
+            w.fixes.insert(w.fixes.end(), more.begin(), more.end());
+            w.to_ms = read_to;
         }
         // Drop what fell out of the back, remembering the latest usable fix of it.
         std::size_t drop = 0;
@@ -874,20 +872,19 @@ ReplayFrame Replay::frame_at(std::int64_t time_ms) {
     frame.time_ms = time_ms;
     const auto stale = m_impl->stale_windows(time_ms);
     data::Database* reader = stale ? m_impl->reader_connection() : nullptr;
-    if (stale && reader != nullptr) {
+    std::future<std::unordered_map<std::int64_t, std::vector<data::Fix>>> fixes;
+    if (reader != nullptr) {
         // A seek: the fleet's blocks around T on the second connection and thread while the
         // coverage and the orders are read here.
-        auto fixes = std::async(std::launch::async,
-                                [&stale, reader] { return Impl::read_stale(*reader, *stale); });
-        frame.coverage = m_impl->coverage_at(time_ms);
-        frame.orders = m_impl->orders_at(time_ms);
+        fixes = std::async(std::launch::async,
+                           [&stale, reader] { return Impl::read_stale(*reader, *stale); });
+    } else if (stale) {
+        m_impl->fill_windows(*stale, time_ms, Impl::read_stale(m_impl->db, *stale));
+    }
+    frame.coverage = m_impl->coverage_at(time_ms);
+    frame.orders = m_impl->orders_at(time_ms);
+    if (fixes.valid()) {
         m_impl->fill_windows(*stale, time_ms, fixes.get());
-    } else {
-        if (stale) {
-            m_impl->fill_windows(*stale, time_ms, Impl::read_stale(m_impl->db, *stale));
-        }
-        frame.coverage = m_impl->coverage_at(time_ms);
-        frame.orders = m_impl->orders_at(time_ms);
     }
     frame.vehicles = m_impl->vehicles(time_ms);
     return frame;
